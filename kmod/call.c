@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zx: synchronous calls, and the server's reply-and-read.
+ *
+ * zx_channel_call() writes a request whose first four bytes the kernel
+ * replaces with a fresh txid, then blocks until a message with that txid is
+ * written into the caller's endpoint.  The waiter is registered under the
+ * channel lock before the request is queued, so the reply cannot be
+ * missed, and a matching message is handed straight to its waiter instead
+ * of being queued (zx_call_take_reply_locked()).
+ *
+ * Linux signals.  A call cannot be restarted from scratch once its request
+ * is out, so an interrupted call returns EINTR (never ERESTART*) and leaves
+ * its waiter on the endpoint, "parked"; a reply arriving meanwhile is kept
+ * in the waiter.  libzx then resumes with ZX_IOC_CHANNEL_CALL_FINISH, which
+ * finds the thread's parked waiter and continues with the original
+ * deadline -- Zircon's call_noretry/call_finish split.  A fatal signal
+ * removes the waiter at once.  A parked waiter nobody resumes (the thread
+ * longjmp'ed away) is dropped by the thread's next call on the endpoint or
+ * when the endpoint closes.
+ *
+ * Locking: waiters live on ep->callers under the channel lock (see
+ * channel.c).  w->reply and w->status are written under it and read
+ * locklessly by the sleeping owner, which re-checks them after every
+ * wake-up.
+ */
+
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "channel.h"
+#include "message.h"
+
+/* Call txids have the top bit set; plain writes use the rest. */
+#define ZX_CALL_TXID_BIT	0x80000000u
+
+/**
+ * struct zx_call_waiter - one outstanding call
+ * @node:	link in the calling endpoint's callers list
+ * @task:	the calling thread (a reference is held)
+ * @reply:	the reply, once it arrived
+ * @deadline:	absolute CLOCK_MONOTONIC deadline of the call
+ * @txid:	the call's txid
+ * @status:	-EPIPE once the peer closed without replying, else 0
+ * @etc:	zx_channel_call_etc: the reply's handles are read as
+ *		zx_handle_info_t
+ * @parked:	interrupted by a signal, waiting for CALL_FINISH
+ */
+struct zx_call_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	struct zx_msg *reply;
+	s64 deadline;
+	u32 txid;
+	int status;
+	bool etc;
+	bool parked;
+};
+
+/**
+ * zx_call_init_endpoint() - set up the call state of a new endpoint
+ * @ep: the endpoint
+ */
+void zx_call_init_endpoint(struct zx_endpoint *ep)
+{
+	INIT_LIST_HEAD(&ep->callers);
+	ep->last_txid = 0;
+}
+
+static void zx_call_waiter_free(struct zx_call_waiter *w)
+{
+	if (!w)
+		return;
+	zx_msg_free(w->reply);
+	put_task_struct(w->task);
+	kfree(w);
+}
+
+/* Caller holds the channel lock. */
+static u32 zx_call_new_txid_locked(struct zx_endpoint *ep)
+{
+	struct zx_call_waiter *w;
+	u32 txid;
+
+retry:
+	txid = ++ep->last_txid | ZX_CALL_TXID_BIT;
+	list_for_each_entry(w, &ep->callers, node) {
+		if (w->txid == txid)
+			goto retry;
+	}
+	return txid;
+}
+
+/**
+ * zx_call_take_reply_locked() - hand @msg to the call it answers, if any
+ * @ep:		the endpoint @msg was written into; caller holds the lock
+ * @msg:	the message
+ *
+ * Return: true if a waiting call took @msg.
+ */
+bool zx_call_take_reply_locked(struct zx_endpoint *ep, struct zx_msg *msg)
+{
+	struct zx_call_waiter *w;
+	u32 txid;
+
+	if (list_empty(&ep->callers))
+		return false;
+	txid = zx_msg_txid(msg);
+	if (!(txid & ZX_CALL_TXID_BIT))
+		return false;
+	list_for_each_entry(w, &ep->callers, node) {
+		if (w->txid != txid || w->reply || w->status)
+			continue;
+		WRITE_ONCE(w->reply, msg);
+		if (!w->parked)
+			wake_up_process(w->task);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * zx_call_peer_closed_locked() - end the calls waiting on @ep
+ * @ep: an endpoint whose peer just closed; caller holds the lock
+ */
+void zx_call_peer_closed_locked(struct zx_endpoint *ep)
+{
+	struct zx_call_waiter *w;
+
+	list_for_each_entry(w, &ep->callers, node) {
+		if (w->reply || w->status)
+			continue;
+		WRITE_ONCE(w->status, -EPIPE);
+		if (!w->parked)
+			wake_up_process(w->task);
+	}
+}
+
+/**
+ * zx_call_release_all() - drop the waiters of an endpoint that closed
+ * @ep: the endpoint, which lost its last handle
+ *
+ * Only parked waiters can be left: a thread blocked in a call holds a
+ * reference to the handle's file, so the endpoint cannot close under it.
+ */
+void zx_call_release_all(struct zx_endpoint *ep)
+{
+	struct zx_call_waiter *w, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock(ep->obj.lock);
+	list_splice_init(&ep->callers, &dead);
+	spin_unlock(ep->obj.lock);
+
+	list_for_each_entry_safe(w, tmp, &dead, node) {
+		WARN_ON_ONCE(!w->parked);
+		list_del(&w->node);
+		zx_call_waiter_free(w);
+	}
+}
+
+/* The calling thread's parked waiter on @ep, if any.  Caller holds lock. */
+static struct zx_call_waiter *zx_call_find_parked_locked(struct zx_endpoint *ep)
+{
+	struct zx_call_waiter *w;
+
+	list_for_each_entry(w, &ep->callers, node) {
+		if (w->parked && w->task == current)
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * Block until the call is answered, the peer closes, the handle is closed,
+ * the deadline passes or a signal arrives.
+ */
+static int zx_call_sleep(struct file *file, unsigned int fd,
+			 struct zx_call_waiter *w)
+{
+	struct zx_handle_watch watch;
+	bool timed_out = false;
+	int ret;
+
+	zx_handle_watch_start(&watch, file, fd);
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(w->reply) || READ_ONCE(w->status)) {
+			ret = 0;
+			break;
+		}
+		if (zx_handle_watch_closed(&watch)) {
+			ret = -ECANCELED;
+			break;
+		}
+		if (timed_out) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		timed_out = zx_schedule_until(w->deadline);
+	}
+	__set_current_state(TASK_RUNNING);
+	zx_handle_watch_stop(&watch);
+	return ret;
+}
+
+/*
+ * Step 9 of a call: a reply that does not fit is destroyed without
+ * reporting its size; otherwise both actual pointers are mandatory.
+ */
+static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
+			      const struct zxu_channel_call_args *ca,
+			      const struct zx_channel_call_args *args)
+{
+	struct zx_read_params rd = {
+		.bytes = ca->rd_bytes,
+		.handles = ca->rd_handles,
+		.actual_bytes = args->actual_bytes,
+		.actual_handles = args->actual_handles,
+		.num_bytes = ca->rd_num_bytes,
+		.num_handles = ca->rd_num_handles,
+		.etc = etc,
+	};
+	int ret;
+
+	if (reply->num_bytes > rd.num_bytes ||
+	    reply->num_handles > rd.num_handles)
+		ret = -EMSGSIZE;
+	else if (!rd.actual_bytes || !rd.actual_handles)
+		ret = -EFAULT;
+	else
+		ret = zx_msg_copy_out(reply, &rd);
+	zx_msg_free(reply);
+	return ret;
+}
+
+/*
+ * Wait for the reply of @w and finish the call: park on a signal, or
+ * retire the waiter and copy the reply out.
+ */
+static long zx_call_wait(struct file *file, struct zx_call_waiter *w,
+			 const struct zxu_channel_call_args *ca,
+			 const struct zx_channel_call_args *args)
+{
+	struct zx_endpoint *ep = zx_endpoint(((struct zx_handle *)
+					      file->private_data)->obj);
+	struct zx_msg *reply;
+	bool etc = w->etc;
+	int status, ret;
+
+	ret = zx_call_sleep(file, args->handle, w);
+
+	spin_lock(ep->obj.lock);
+	reply = w->reply;
+	status = w->status;
+	if (!reply && !status && ret == -EINTR &&
+	    !fatal_signal_pending(current)) {
+		w->parked = true;
+		spin_unlock(ep->obj.lock);
+		return -EINTR;
+	}
+	list_del(&w->node);
+	spin_unlock(ep->obj.lock);
+
+	w->reply = NULL;
+	zx_call_waiter_free(w);
+	/* A reply that raced with a timeout, cancel or signal still wins. */
+	if (reply)
+		return zx_call_copy_reply(reply, etc, ca, args);
+	return status ? status : ret;
+}
+
+static int zx_call_copy_args(void __user *uarg,
+			     struct zx_channel_call_args *args,
+			     struct zxu_channel_call_args *ca)
+{
+	if (copy_from_user(args, uarg, sizeof(*args)) ||
+	    copy_from_user(ca, u64_to_user_ptr(args->args), sizeof(*ca)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * zx_channel_call() - ZX_IOC_CHANNEL_CALL and ZX_IOC_CHANNEL_CALL_ETC
+ * @file:	the channel handle the ioctl came in on
+ * @etc:	zx_channel_call_etc semantics
+ * @uarg:	struct zx_channel_call_args
+ */
+long zx_channel_call(struct file *file, bool etc, void __user *uarg)
+{
+	struct zx_handle *h = file->private_data;
+	struct zx_endpoint *ep = zx_endpoint(h->obj);
+	struct zx_call_waiter *w, *stale;
+	struct zx_channel_call_args args;
+	struct zxu_channel_call_args ca;
+	struct zx_write_params wr;
+	struct zx_msg *msg;
+	u32 txid;
+
+	/* Nothing is consumed if the arguments cannot be read. */
+	if (zx_call_copy_args(uarg, &args, &ca))
+		return -EFAULT;
+	wr = (struct zx_write_params) {
+		.bytes = ca.wr_bytes,
+		.handles = ca.wr_handles,
+		.num_bytes = ca.wr_num_bytes,
+		.num_handles = ca.wr_num_handles,
+		.options = args.options,
+		.etc = etc,
+	};
+	if (!zx_fd_names_file(args.handle, file)) {
+		zx_consume_handles(wr.handles, wr.num_handles, etc);
+		return -EBADF;
+	}
+
+	msg = zx_channel_prepare_msg(h, ZXU_RIGHT_READ | ZXU_RIGHT_WRITE,
+				     sizeof(txid), &wr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w) {
+		zx_msg_free(msg);
+		return -ENOMEM;
+	}
+	w->task = get_task_struct(current);
+	w->deadline = args.deadline;
+	w->etc = etc;
+
+	spin_lock(ep->obj.lock);
+	stale = zx_call_find_parked_locked(ep);
+	if (stale)
+		list_del(&stale->node);
+	if (zx_endpoint_peer(ep)->closed) {
+		spin_unlock(ep->obj.lock);
+		zx_call_waiter_free(stale);
+		zx_call_waiter_free(w);
+		zx_msg_free(msg);
+		return -EPIPE;
+	}
+	/* Register first, then send: the reply can come at once. */
+	w->txid = zx_call_new_txid_locked(ep);
+	memcpy(zx_msg_bytes(msg), &w->txid, sizeof(w->txid));
+	list_add_tail(&w->node, &ep->callers);
+	zx_endpoint_deliver_locked(zx_endpoint_peer(ep), msg);
+	spin_unlock(ep->obj.lock);
+	zx_call_waiter_free(stale);
+
+	return zx_call_wait(file, w, &ca, &args);
+}
+
+/**
+ * zx_channel_call_finish() - ZX_IOC_CHANNEL_CALL_FINISH
+ * @file:	the channel handle the interrupted call was made through
+ * @uarg:	struct zx_channel_call_args, as for the call
+ */
+long zx_channel_call_finish(struct file *file, void __user *uarg)
+{
+	struct zx_handle *h = file->private_data;
+	struct zx_endpoint *ep;
+	struct zx_channel_call_args args;
+	struct zxu_channel_call_args ca;
+	struct zx_call_waiter *w = NULL;
+
+	if (zx_call_copy_args(uarg, &args, &ca))
+		return -EFAULT;
+	if (!zx_fd_names_file(args.handle, file))
+		return -EBADF;
+	if (!zx_object_is(h->obj, ZXU_OBJ_TYPE_CHANNEL))
+		return -EBADFD;
+
+	ep = zx_endpoint(h->obj);
+	spin_lock(ep->obj.lock);
+	w = zx_call_find_parked_locked(ep);
+	if (w)
+		w->parked = false;
+	spin_unlock(ep->obj.lock);
+	if (!w)
+		return -EBADFD;
+	return zx_call_wait(file, w, &ca, &args);
+}
+
+/*
+ * Block until a message can be read from @ep, then read it.  Readers sleep
+ * exclusively on ep->read_wq, so one message wakes one of them.
+ */
+static long zx_endpoint_read_wait(struct file *file, unsigned int fd,
+				  const struct zx_read_params *rd, u32 options,
+				  s64 deadline)
+{
+	struct zx_endpoint *ep = zx_endpoint(((struct zx_handle *)
+					      file->private_data)->obj);
+	struct zx_handle_watch watch;
+	bool timed_out = false;
+	DEFINE_WAIT(wait);
+	long ret;
+
+	zx_handle_watch_start(&watch, file, fd);
+	for (;;) {
+		ret = zx_endpoint_read(ep, rd, options);
+		if (ret != -EAGAIN)
+			break;
+		prepare_to_wait_exclusive(&ep->read_wq, &wait,
+					  TASK_INTERRUPTIBLE);
+		if (READ_ONCE(ep->obj.signals) &
+		    (ZXU_CHANNEL_READABLE | ZXU_CHANNEL_PEER_CLOSED)) {
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		if (zx_handle_watch_closed(&watch)) {
+			ret = -ECANCELED;
+			break;
+		}
+		if (timed_out) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		timed_out = zx_schedule_until(deadline);
+	}
+	finish_wait(&ep->read_wq, &wait);
+	zx_handle_watch_stop(&watch);
+
+	/*
+	 * The wake-up this thread took may have been meant for a message it
+	 * did not read; pass it on so no message is left without a reader.
+	 */
+	if ((READ_ONCE(ep->obj.signals) & ZXU_CHANNEL_READABLE) &&
+	    wq_has_sleeper(&ep->read_wq))
+		wake_up(&ep->read_wq);
+	return ret;
+}
+
+/**
+ * zx_channel_reply_read() - ZX_IOC_CHANNEL_REPLY_READ
+ * @file:	the channel handle the ioctl came in on
+ * @uarg:	struct zx_channel_reply_read_args
+ *
+ * The read side is validated before anything is written, so an invalid
+ * read never costs the reply.
+ */
+long zx_channel_reply_read(struct file *file, void __user *uarg)
+{
+	struct zx_handle *h = file->private_data;
+	struct zx_channel_reply_read_args args;
+	struct zx_write_params wr;
+	struct zx_read_params rd;
+	struct zx_msg *msg;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	wr = (struct zx_write_params) {
+		.bytes = args.wr.bytes,
+		.handles = args.wr.handles,
+		.num_bytes = args.wr.num_bytes,
+		.num_handles = args.wr.num_handles,
+		.options = args.wr.options,
+	};
+	rd = (struct zx_read_params) {
+		.bytes = args.rd.bytes,
+		.handles = args.rd.handles,
+		.actual_bytes = args.rd.actual_bytes,
+		.actual_handles = args.rd.actual_handles,
+		.num_bytes = args.rd.num_bytes,
+		.num_handles = args.rd.num_handles,
+	};
+
+	if ((args.flags & ~ZX_REPLY_READ_NO_WRITE) || args.wr.reserved ||
+	    args.rd.reserved)
+		ret = -EINVAL;
+	else if (!zx_fd_names_file(args.handle, file))
+		ret = -EBADF;
+	else
+		ret = zx_channel_check(h, ZXU_RIGHT_READ);
+	if (!ret && (args.rd.options & ~ZXU_CHANNEL_READ_MAY_DISCARD))
+		ret = -EOPNOTSUPP;
+	if (ret) {
+		if (!(args.flags & ZX_REPLY_READ_NO_WRITE))
+			zx_consume_handles(wr.handles, wr.num_handles, false);
+		return ret;
+	}
+
+	if (!(args.flags & ZX_REPLY_READ_NO_WRITE)) {
+		msg = zx_channel_prepare_msg(h, ZXU_RIGHT_WRITE, 0, &wr);
+		if (IS_ERR(msg))
+			return PTR_ERR(msg);
+		ret = zx_endpoint_enqueue(zx_endpoint(h->obj), msg);
+		if (ret) {
+			zx_msg_free(msg);
+			return ret;
+		}
+	}
+	return zx_endpoint_read_wait(file, args.handle, &rd, args.rd.options,
+				     args.deadline);
+}

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zx: building messages from user memory and destroying them.
+ *
+ * A message is one allocation (header, handle array, payload) charged to
+ * the writer's memory cgroup.  It is complete before anything is queued,
+ * which is what makes a write all-or-nothing.
+ */
+
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "message.h"
+#include "zx.h"
+
+static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
+{
+	struct zx_msg *msg;
+	size_t size;
+
+	size = struct_size(msg, handles, num_handles) + num_bytes;
+	msg = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return NULL;
+	INIT_LIST_HEAD(&msg->node);
+	msg->num_bytes = num_bytes;
+	msg->num_handles = num_handles;
+	memset(msg->handles, 0, num_handles * sizeof(msg->handles[0]));
+	return msg;
+}
+
+/*
+ * Gather a zx_channel_iovec_t array.  Zircon's order of checks: the entry
+ * count, the array itself, the reserved fields, then the total size.
+ */
+static struct zx_msg *zx_msg_from_iovec(u64 uiov, u32 count, u32 num_handles)
+{
+	struct zxu_channel_iovec *iov;
+	struct zx_msg *msg = NULL;
+	u64 total = 0;
+	u8 *dst;
+	u32 i;
+	int ret;
+
+	if (count > ZXU_CHANNEL_MAX_MSG_IOVECS)
+		return ERR_PTR(-ERANGE);
+	iov = kvmalloc_array(count, sizeof(*iov), GFP_KERNEL_ACCOUNT);
+	if (!iov)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(iov, u64_to_user_ptr(uiov), count * sizeof(*iov))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		if (iov[i].reserved) {
+			ret = -EINVAL;
+			goto out;
+		}
+		total += iov[i].capacity;
+	}
+	if (total > ZXU_CHANNEL_MAX_MSG_BYTES ||
+	    num_handles > ZXU_CHANNEL_MAX_MSG_HANDLES) {
+		ret = -ERANGE;
+		goto out;
+	}
+	msg = zx_msg_alloc(total, num_handles);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	dst = zx_msg_bytes(msg);
+	for (i = 0; i < count; i++) {
+		if (copy_from_user(dst, u64_to_user_ptr(iov[i].buffer),
+				   iov[i].capacity)) {
+			ret = -EFAULT;
+			goto out;
+		}
+		dst += iov[i].capacity;
+	}
+	ret = 0;
+out:
+	kvfree(iov);
+	if (ret) {
+		zx_msg_free(msg);
+		return ERR_PTR(ret);
+	}
+	return msg;
+}
+
+/**
+ * zx_msg_from_user() - build a message from the payload of a write
+ * @ubytes:	user pointer to the bytes, or to a zx_channel_iovec_t array
+ * @num_bytes:	byte count, or iovec entry count
+ * @num_handles: number of handle slots to reserve (filled in by the caller)
+ * @iovec:	@ubytes is an iovec array (ZX_CHANNEL_WRITE_USE_IOVEC)
+ *
+ * Return: the message, or ERR_PTR(-ERANGE) for sizes over the limits,
+ * -ENOMEM, -EFAULT for unreadable memory, -EINVAL for a bad iovec.
+ */
+struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
+				bool iovec)
+{
+	struct zx_msg *msg;
+
+	if (iovec)
+		return zx_msg_from_iovec(ubytes, num_bytes, num_handles);
+
+	if (num_bytes > ZXU_CHANNEL_MAX_MSG_BYTES ||
+	    num_handles > ZXU_CHANNEL_MAX_MSG_HANDLES)
+		return ERR_PTR(-ERANGE);
+	msg = zx_msg_alloc(num_bytes, num_handles);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(zx_msg_bytes(msg), u64_to_user_ptr(ubytes),
+			   num_bytes)) {
+		zx_msg_free(msg);
+		return ERR_PTR(-EFAULT);
+	}
+	return msg;
+}
+
+/*
+ * Read @n handle entries starting at @first, as dispositions: a plain
+ * handle array becomes MOVE entries with SAME_RIGHTS.
+ */
+static int zx_read_dispositions(struct zxu_handle_disposition *d, u64 uhandles,
+				u32 first, u32 n, bool etc)
+{
+	u32 plain[ZXU_CHANNEL_MAX_MSG_HANDLES];
+	u32 i;
+
+	if (etc)
+		return copy_from_user(d, u64_to_user_ptr(uhandles) +
+				      first * sizeof(*d), n * sizeof(*d)) ?
+			-EFAULT : 0;
+	if (copy_from_user(plain, u64_to_user_ptr(uhandles) +
+			   first * sizeof(u32), n * sizeof(u32)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		d[i] = (struct zxu_handle_disposition) {
+			.operation = ZXU_HANDLE_OP_MOVE,
+			.handle = plain[i],
+			.rights = ZXU_RIGHT_SAME_RIGHTS,
+		};
+	}
+	return 0;
+}
+
+/**
+ * zx_consume_handles() - close the handles of a write that failed early
+ * @uhandles:	the write's handle array
+ * @num_handles: its length (may exceed the message limit)
+ * @etc:	the array holds dispositions
+ *
+ * Zircon consumes the handles of a failed write too.  Entries that do not
+ * name a zx handle, and DUPLICATE dispositions, are left alone; a fault
+ * reading the array ends the walk.
+ */
+void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc)
+{
+	struct zxu_handle_disposition d[16];
+	u32 done, n, i;
+
+	for (done = 0; done < num_handles; done += n) {
+		n = min_t(u32, num_handles - done, ARRAY_SIZE(d));
+		if (zx_read_dispositions(d, uhandles, done, n, etc))
+			return;
+		for (i = 0; i < n; i++) {
+			struct file *file;
+
+			if (d[i].operation == ZXU_HANDLE_OP_DUPLICATE)
+				continue;
+			file = zx_fd_take_handle(d[i].handle);
+			if (file)
+				fput(file);
+		}
+		cond_resched();
+	}
+}
+
+/*
+ * One entry of a write: the checks in Zircon's order.  MOVE entries (and
+ * entries with an unknown operation) leave the caller's table whatever the
+ * outcome; DUPLICATE entries never do.
+ */
+static int zx_msg_attach_one(struct zx_msg *msg, u32 slot,
+			     const struct zxu_handle_disposition *d, bool etc,
+			     struct zx_object *channel)
+{
+	bool move = d->operation != ZXU_HANDLE_OP_DUPLICATE;
+	struct zx_handle *h;
+	struct file *file;
+	u32 rights;
+	int ret;
+
+	file = fget(d->handle);
+	h = file ? zx_handle_from_file(file) : NULL;
+	if (!h || (move && !zx_fd_remove(d->handle, file))) {
+		if (file)
+			fput(file);
+		return -EBADF;
+	}
+
+	rights = d->rights == ZXU_RIGHT_SAME_RIGHTS ? h->rights : d->rights;
+	if (!(h->rights & ZXU_RIGHT_TRANSFER))
+		ret = -EACCES;
+	else if (h->obj == channel)
+		ret = -EOPNOTSUPP;
+	else if (etc && d->type && d->type != h->obj->ops->type)
+		ret = -EPROTOTYPE;
+	else if (d->operation > ZXU_HANDLE_OP_DUPLICATE)
+		ret = -EINVAL;
+	else if (rights & ~h->rights)
+		ret = -EINVAL;
+	else if (!move && !(h->rights & ZXU_RIGHT_DUPLICATE))
+		ret = -EACCES;
+	else
+		ret = 0;
+	if (ret) {
+		fput(file);
+		return ret;
+	}
+
+	/* A file is one handle: new rights or a copy need a new file. */
+	if (!move || rights != h->rights) {
+		struct file *copy = zx_handle_file_create(h->obj, rights);
+
+		fput(file);
+		if (IS_ERR(copy))
+			return PTR_ERR(copy);
+		file = copy;
+	}
+	msg->handles[slot] = file;
+	return 0;
+}
+
+/**
+ * zx_msg_attach_handles() - move or copy a write's handles into @msg
+ * @msg:	the message, with msg->num_handles empty slots
+ * @uhandles:	user array of handle values, or of dispositions for @etc
+ * @etc:	zx_channel_write_etc semantics
+ * @channel:	the endpoint written to; it cannot travel through itself
+ *
+ * Every entry is processed even after one fails, and the first failure is
+ * returned.  For @etc the array is written back with each failing entry's
+ * result.  On failure the caller destroys @msg, which closes whatever was
+ * attached: a failed write consumes its handles, as on Zircon.
+ *
+ * Return: 0, -EFAULT if the array cannot be read (nothing consumed) or
+ * written back, or the first entry's error.
+ */
+int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
+			  struct zx_object *channel)
+{
+	struct zxu_handle_disposition *d;
+	u32 n = msg->num_handles;
+	int first = 0;
+	u32 i;
+
+	d = kmalloc_array(n, sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	if (zx_read_dispositions(d, uhandles, 0, n, etc)) {
+		kfree(d);
+		return -EFAULT;
+	}
+	for (i = 0; i < n; i++) {
+		int ret = zx_msg_attach_one(msg, i, &d[i], etc, channel);
+
+		if (ret) {
+			d[i].result = zx_errno_to_status(ret);
+			if (!first)
+				first = ret;
+		}
+	}
+	if (first && etc &&
+	    copy_to_user(u64_to_user_ptr(uhandles), d, n * sizeof(*d)))
+		first = -EFAULT;
+	kfree(d);
+	return first;
+}
+
+/* Undo receive_fd() for fds this read installed. */
+static void zx_uninstall_fds(const int *fds, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct file *file = close_fd_get_file(fds[i]);
+
+		if (file)
+			filp_close(file, current->files);
+	}
+}
+
+/**
+ * zx_msg_install_handles() - give a read message's handles to the reader
+ * @msg:	the dequeued message
+ * @uhandles:	where the reader wants the handle values (or zx_handle_info
+ *		records for @etc)
+ * @etc:	zx_channel_read_etc semantics
+ *
+ * Each handle passes the LSM file-receive check (receive_fd(), as for
+ * SCM_RIGHTS) and lands at a close-on-exec fd other than 0.  All handles
+ * are installed or none.
+ *
+ * Return: 0 (the message's files now belong to the reader's fd table),
+ * -EFAULT if the values could not be written (the handles are closed, the
+ * message is lost), or another errno if installing failed (nothing
+ * installed, @msg untouched, the caller may requeue it).
+ */
+int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc)
+{
+	int fds[ZXU_CHANNEL_MAX_MSG_HANDLES];
+	u32 n = msg->num_handles;
+	int guard, ret = 0;
+	u32 i;
+
+	if (!n)
+		return 0;
+
+	/* Hold fd 0 while installing if it is free: no handle may get it. */
+	guard = get_unused_fd_flags(0);
+	if (guard > 0) {
+		put_unused_fd(guard);
+		guard = -1;
+	}
+	for (i = 0; i < n; i++) {
+		fds[i] = receive_fd(msg->handles[i], O_CLOEXEC);
+		if (fds[i] < 0) {
+			ret = fds[i];
+			zx_uninstall_fds(fds, i);
+			break;
+		}
+	}
+	if (guard == 0)
+		put_unused_fd(0);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < n && !ret; i++) {
+		if (etc) {
+			struct zx_handle *h = msg->handles[i]->private_data;
+			struct zxu_handle_info info = {
+				.handle = fds[i],
+				.type = h->obj->ops->type,
+				.rights = h->rights,
+			};
+
+			if (copy_to_user(u64_to_user_ptr(uhandles) +
+					 i * sizeof(info), &info, sizeof(info)))
+				ret = -EFAULT;
+		} else if (put_user(fds[i], (u32 __user *)
+				    u64_to_user_ptr(uhandles) + i)) {
+			ret = -EFAULT;
+		}
+	}
+	if (ret) {
+		zx_uninstall_fds(fds, n);
+		return ret;
+	}
+
+	/* receive_fd() took the tables' references; drop the message's. */
+	for (i = 0; i < n; i++) {
+		fput(msg->handles[i]);
+		msg->handles[i] = NULL;
+	}
+	return 0;
+}
+
+/**
+ * zx_msg_free() - destroy a message and close the handles it carries
+ * @msg: the message, not on any queue; NULL is ignored
+ *
+ * Closing a carried handle can close the last handle of another endpoint,
+ * whose queue holds more messages, and so on.  fput() defers the final
+ * release to task work (or a workqueue), so such chains unwind iteratively
+ * rather than by recursion here.
+ */
+void zx_msg_free(struct zx_msg *msg)
+{
+	u32 i;
+
+	if (!msg)
+		return;
+	for (i = 0; i < msg->num_handles; i++) {
+		if (msg->handles[i])
+			fput(msg->handles[i]);
+	}
+	kvfree(msg);
+}
+
+/**
+ * zx_msg_free_list() - destroy every message on a private list
+ * @list: the list; left empty
+ */
+void zx_msg_free_list(struct list_head *list)
+{
+	struct zx_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, list, node) {
+		list_del(&msg->node);
+		zx_msg_free(msg);
+		cond_resched();
+	}
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zx: blocking -- zx_object_wait_one, zx_object_wait_many, and the pieces
+ * every blocking operation shares.
+ *
+ * A thread blocked on a handle watches two things on the handle's object:
+ * obj->wq, woken when signals are asserted, and obj->handle_wq, woken when
+ * an fd naming one of the object's handles is closed (a struct
+ * zx_handle_watch only reacts if the closed file is the one it blocks
+ * through).  After every wake-up it re-evaluates from scratch: the
+ * condition, and whether its fd still names its file.  Deadlines are
+ * absolute CLOCK_MONOTONIC times, so a wait restarted after a signal ends
+ * when the original would have.
+ *
+ * Locking: entries are added and removed under the wait-queue locks only;
+ * signals are read with READ_ONCE.  set_current_state() before each
+ * evaluation pairs with the wake-up, so no assertion is missed.
+ */
+
+#include <linux/file.h>
+#include <linux/hrtimer.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "zx.h"
+
+static int zx_handle_watch_wake(wait_queue_entry_t *wait, unsigned int mode,
+				int sync, void *key)
+{
+	struct zx_handle_watch *w = container_of(wait, struct zx_handle_watch,
+						 wait);
+
+	if (key != w->file)
+		return 0;
+	return default_wake_function(wait, mode, sync, key);
+}
+
+/**
+ * zx_handle_watch_start() - get woken if @fd stops naming @file
+ * @w:		the watch, owned by the caller until zx_handle_watch_stop()
+ * @file:	a handle's file, referenced by the caller
+ * @fd:		the fd the caller named it by
+ */
+void zx_handle_watch_start(struct zx_handle_watch *w, struct file *file,
+			   unsigned int fd)
+{
+	struct zx_handle *h = file->private_data;
+
+	w->file = file;
+	w->fd = fd;
+	init_waitqueue_func_entry(&w->wait, zx_handle_watch_wake);
+	w->wait.private = current;
+	add_wait_queue(&h->obj->handle_wq, &w->wait);
+}
+
+/**
+ * zx_handle_watch_stop() - undo zx_handle_watch_start()
+ * @w: the watch
+ */
+void zx_handle_watch_stop(struct zx_handle_watch *w)
+{
+	struct zx_handle *h = w->file->private_data;
+
+	remove_wait_queue(&h->obj->handle_wq, &w->wait);
+}
+
+/**
+ * zx_handle_watch_closed() - has the watched fd stopped naming its file?
+ * @w: the watch
+ */
+bool zx_handle_watch_closed(struct zx_handle_watch *w)
+{
+	return !zx_fd_names_file(w->fd, w->file);
+}
+
+/**
+ * zx_schedule_until() - sleep until woken or until @deadline
+ * @deadline: absolute CLOCK_MONOTONIC ns, or ZX_TIME_INFINITE
+ *
+ * The caller has set its task state, as for schedule().
+ *
+ * Return: true if the deadline has passed.
+ */
+bool zx_schedule_until(s64 deadline)
+{
+	ktime_t expires = ns_to_ktime(deadline);
+
+	if (deadline == ZXU_TIME_INFINITE) {
+		schedule();
+		return false;
+	}
+	return !schedule_hrtimeout_range(&expires, current->timer_slack_ns,
+					 HRTIMER_MODE_ABS);
+}
+
+/**
+ * struct zx_wait_entry - one object being waited for
+ * @signal_wait:	entry on obj->wq
+ * @watch:		notices the handle being closed
+ * @obj:		the object behind the handle
+ * @waitfor:		signals that end the wait
+ * @closed:		the handle was closed during the wait
+ */
+struct zx_wait_entry {
+	wait_queue_entry_t signal_wait;
+	struct zx_handle_watch watch;
+	struct zx_object *obj;
+	u32 waitfor;
+	bool closed;
+};
+
+/* Whether the wait is over; marks entries whose handle was closed. */
+static bool zx_wait_done(struct zx_wait_entry *e, unsigned int n)
+{
+	bool done = false;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!e[i].closed && zx_handle_watch_closed(&e[i].watch))
+			e[i].closed = true;
+		if (e[i].closed || (READ_ONCE(e[i].obj->signals) & e[i].waitfor))
+			done = true;
+	}
+	return done;
+}
+
+/*
+ * Sleep until one entry is satisfied or closed, or @deadline passes.
+ * Return: 0 when an entry ended the wait, -ETIMEDOUT, or -ERESTARTSYS.
+ */
+static int zx_wait_entries(struct zx_wait_entry *e, unsigned int n,
+			   s64 deadline)
+{
+	bool timed_out = false;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		init_waitqueue_entry(&e[i].signal_wait, current);
+		add_wait_queue(&e[i].obj->wq, &e[i].signal_wait);
+	}
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (zx_wait_done(e, n)) {
+			ret = 0;
+			break;
+		}
+		if (timed_out) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		timed_out = zx_schedule_until(deadline);
+	}
+	__set_current_state(TASK_RUNNING);
+
+	for (i = 0; i < n; i++)
+		remove_wait_queue(&e[i].obj->wq, &e[i].signal_wait);
+	return ret;
+}
+
+static u32 zx_wait_observed(const struct zx_wait_entry *e)
+{
+	return READ_ONCE(e->obj->signals) |
+		(e->closed ? ZXU_SIGNAL_HANDLE_CLOSED : 0);
+}
+
+/**
+ * zx_object_wait_one() - ZX_IOC_OBJECT_WAIT_ONE
+ * @file:	the handle the ioctl came in on
+ * @uarg:	struct zx_object_wait_one_args
+ *
+ * observed is written before the result is decided; a handle closed
+ * during the wait makes the result CANCELED.
+ */
+long zx_object_wait_one(struct file *file, void __user *uarg)
+{
+	struct zx_handle *h = file->private_data;
+	struct zx_object_wait_one_args args;
+	struct zx_wait_entry e = { };
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!zx_fd_names_file(args.handle, file))
+		return -EBADF;
+	if (!(h->rights & ZXU_RIGHT_WAIT))
+		return -EACCES;
+
+	e.obj = h->obj;
+	e.waitfor = args.signals;
+	zx_handle_watch_start(&e.watch, file, args.handle);
+	ret = zx_wait_entries(&e, 1, args.deadline);
+	zx_handle_watch_stop(&e.watch);
+	if (ret == -ERESTARTSYS)
+		return ret;
+
+	if (args.observed &&
+	    put_user(zx_wait_observed(&e),
+		     (u32 __user *)u64_to_user_ptr(args.observed)))
+		return -EFAULT;
+	if (e.closed)
+		return -ECANCELED;
+	return ret;
+}
+
+/**
+ * zx_object_wait_many() - ZX_IOC_OBJECT_WAIT_MANY
+ * @uarg: struct zx_object_wait_many_args
+ *
+ * Items are checked in order and the first bad one decides the error.
+ * When the wait ends every item's pending field gets its object's signals.
+ */
+long zx_object_wait_many(void __user *uarg)
+{
+	struct zx_object_wait_many_args args;
+	struct zxu_wait_item *items = NULL;
+	struct zx_wait_entry *e = NULL;
+	struct zxu_wait_item __user *uitems;
+	unsigned int n = 0, i;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.num_items > ZXU_WAIT_MANY_MAX_ITEMS)
+		return -ERANGE;
+	uitems = u64_to_user_ptr(args.items);
+
+	if (args.num_items) {
+		items = kmalloc_array(args.num_items, sizeof(*items),
+				      GFP_KERNEL_ACCOUNT);
+		e = kcalloc(args.num_items, sizeof(*e), GFP_KERNEL_ACCOUNT);
+		if (!items || !e) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (copy_from_user(items, uitems,
+				   args.num_items * sizeof(*items))) {
+			ret = -EFAULT;
+			goto out;
+		}
+	}
+
+	for (n = 0; n < args.num_items; n++) {
+		struct file *file = fget(items[n].handle);
+		struct zx_handle *h = file ? zx_handle_from_file(file) : NULL;
+
+		if (!h) {
+			if (file)
+				fput(file);
+			ret = -EBADF;
+			goto out;
+		}
+		if (!(h->rights & ZXU_RIGHT_WAIT)) {
+			fput(file);
+			ret = -EACCES;
+			goto out;
+		}
+		e[n].obj = h->obj;
+		e[n].waitfor = items[n].waitfor;
+		zx_handle_watch_start(&e[n].watch, file, items[n].handle);
+	}
+
+	ret = zx_wait_entries(e, n, args.deadline);
+	if (ret == -ERESTARTSYS)
+		goto out;
+
+	for (i = 0; i < n; i++) {
+		items[i].pending = zx_wait_observed(&e[i]);
+		if (e[i].closed)
+			ret = -ECANCELED;
+	}
+	if (n && copy_to_user(uitems, items, n * sizeof(*items)))
+		ret = -EFAULT;
+out:
+	for (i = 0; i < n; i++) {
+		zx_handle_watch_stop(&e[i].watch);
+		fput(e[i].watch.file);
+	}
+	kfree(e);
+	kfree(items);
+	return ret;
+}
