@@ -216,7 +216,7 @@ static int zx_call_sleep(struct file *file, unsigned int fd,
  */
 static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
 			      const struct zxu_channel_call_args *ca,
-			      const struct zx_channel_call_args *args)
+			      const struct zxu_ioc_channel_call *args)
 {
 	struct zx_read_params rd = {
 		.bytes = ca->rd_bytes,
@@ -246,7 +246,7 @@ static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
  */
 static long zx_call_wait(struct file *file, struct zx_call_waiter *w,
 			 const struct zxu_channel_call_args *ca,
-			 const struct zx_channel_call_args *args)
+			 const struct zxu_ioc_channel_call *args)
 {
 	struct zx_endpoint *ep = zx_endpoint(((struct zx_handle *)
 					      file->private_data)->obj);
@@ -277,7 +277,7 @@ static long zx_call_wait(struct file *file, struct zx_call_waiter *w,
 }
 
 static int zx_call_copy_args(void __user *uarg,
-			     struct zx_channel_call_args *args,
+			     struct zxu_ioc_channel_call *args,
 			     struct zxu_channel_call_args *ca)
 {
 	if (copy_from_user(args, uarg, sizeof(*args)) ||
@@ -290,14 +290,14 @@ static int zx_call_copy_args(void __user *uarg,
  * zx_channel_call() - ZX_IOC_CHANNEL_CALL and ZX_IOC_CHANNEL_CALL_ETC
  * @file:	the channel handle the ioctl came in on
  * @etc:	zx_channel_call_etc semantics
- * @uarg:	struct zx_channel_call_args
+ * @uarg:	struct zxu_ioc_channel_call
  */
 long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 {
 	struct zx_handle *h = file->private_data;
 	struct zx_endpoint *ep = zx_endpoint(h->obj);
 	struct zx_call_waiter *w, *stale;
-	struct zx_channel_call_args args;
+	struct zxu_ioc_channel_call args;
 	struct zxu_channel_call_args ca;
 	struct zx_write_params wr;
 	struct zx_msg *msg;
@@ -357,13 +357,13 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 /**
  * zx_channel_call_finish() - ZX_IOC_CHANNEL_CALL_FINISH
  * @file:	the channel handle the interrupted call was made through
- * @uarg:	struct zx_channel_call_args, as for the call
+ * @uarg:	struct zxu_ioc_channel_call, as for the call
  */
 long zx_channel_call_finish(struct file *file, void __user *uarg)
 {
 	struct zx_handle *h = file->private_data;
 	struct zx_endpoint *ep;
-	struct zx_channel_call_args args;
+	struct zxu_ioc_channel_call args;
 	struct zxu_channel_call_args ca;
 	struct zx_call_waiter *w = NULL;
 
@@ -442,7 +442,7 @@ static long zx_endpoint_read_wait(struct file *file, unsigned int fd,
 /**
  * zx_channel_reply_read() - ZX_IOC_CHANNEL_REPLY_READ
  * @file:	the channel handle the ioctl came in on
- * @uarg:	struct zx_channel_reply_read_args
+ * @uarg:	struct zxu_ioc_reply_read
  *
  * The read side is validated before anything is written, so an invalid
  * read never costs the reply.
@@ -450,7 +450,7 @@ static long zx_endpoint_read_wait(struct file *file, unsigned int fd,
 long zx_channel_reply_read(struct file *file, void __user *uarg)
 {
 	struct zx_handle *h = file->private_data;
-	struct zx_channel_reply_read_args args;
+	struct zxu_ioc_reply_read args;
 	struct zx_write_params wr;
 	struct zx_read_params rd;
 	struct zx_msg *msg;

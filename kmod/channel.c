@@ -149,11 +149,11 @@ static const struct zx_object_type zx_channel_type = {
 
 /**
  * zx_channel_create() - ZX_IOC_CHANNEL_CREATE
- * @uarg: struct zx_create_args
+ * @uarg: struct zxu_ioc_create
  */
 long zx_channel_create(void __user *uarg)
 {
-	struct zx_create_args args;
+	struct zxu_ioc_create args;
 	struct zx_channel *ch;
 	int i;
 
@@ -180,7 +180,7 @@ long zx_channel_create(void __user *uarg)
 	ch->ep[1].obj.peer = &ch->ep[0].obj;
 
 	return zx_create_pair(&ch->ep[0].obj, &ch->ep[1].obj,
-			      ZXU_DEFAULT_CHANNEL_RIGHTS, &args, uarg);
+			      ZXU_DEFAULT_CHANNEL_RIGHTS, &args);
 }
 
 /**
@@ -254,7 +254,7 @@ consume:
 
 static long zx_channel_write(struct zx_handle *h, bool etc, void __user *uarg)
 {
-	struct zx_channel_write_args args;
+	struct zxu_ioc_channel_write args;
 	struct zx_write_params wr;
 	struct zx_msg *msg;
 	int ret;
@@ -375,7 +375,7 @@ long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 
 static long zx_channel_read(struct zx_handle *h, bool etc, void __user *uarg)
 {
-	struct zx_channel_read_args args;
+	struct zxu_ioc_channel_read args;
 	struct zx_read_params rd;
 	long ret;
 

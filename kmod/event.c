@@ -44,11 +44,11 @@ static const struct zx_object_type zx_event_type = {
 
 /**
  * zx_event_create() - ZX_IOC_EVENT_CREATE
- * @uarg: struct zx_create_args
+ * @uarg: struct zxu_ioc_create
  */
 long zx_event_create(void __user *uarg)
 {
-	struct zx_create_args args;
+	struct zxu_ioc_create args;
 	struct zx_event *ev;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -62,9 +62,7 @@ long zx_event_create(void __user *uarg)
 	refcount_set(&ev->refs, 1);
 	spin_lock_init(&ev->lock);
 	zx_object_init(&ev->obj, &zx_event_type, &ev->refs, &ev->lock, 0);
-	args.out[1] = 0;
-	return zx_create_pair(&ev->obj, NULL, ZXU_DEFAULT_EVENT_RIGHTS, &args,
-			      uarg);
+	return zx_create_pair(&ev->obj, NULL, ZXU_DEFAULT_EVENT_RIGHTS, &args);
 }
 
 /*
@@ -95,11 +93,11 @@ static const struct zx_object_type zx_eventpair_type = {
 
 /**
  * zx_eventpair_create() - ZX_IOC_EVENTPAIR_CREATE
- * @uarg: struct zx_create_args
+ * @uarg: struct zxu_ioc_create
  */
 long zx_eventpair_create(void __user *uarg)
 {
-	struct zx_create_args args;
+	struct zxu_ioc_create args;
 	struct zx_event *pair;
 	int i;
 
@@ -119,5 +117,5 @@ long zx_eventpair_create(void __user *uarg)
 	pair[0].obj.peer = &pair[1].obj;
 	pair[1].obj.peer = &pair[0].obj;
 	return zx_create_pair(&pair[0].obj, &pair[1].obj,
-			      ZXU_DEFAULT_EVENTPAIR_RIGHTS, &args, uarg);
+			      ZXU_DEFAULT_EVENTPAIR_RIGHTS, &args);
 }

@@ -185,8 +185,7 @@ static int zx_close_fd_of(unsigned int fd, struct file *file)
  *		@obj1 for a pair) is consumed
  * @obj1:	second object of a pair, or NULL
  * @rights:	rights of the new handles
- * @args:	the create ioctl's arguments; out[] is filled in
- * @uarg:	where @args is copied back
+ * @args:	the create ioctl's arguments: where to store the handles
  *
  * On any failure nothing is installed, and objects that got a handle are
  * torn down through the usual last-handle-closed path.
@@ -194,7 +193,7 @@ static int zx_close_fd_of(unsigned int fd, struct file *file)
  * Return: 0 or a negative errno.
  */
 int zx_create_pair(struct zx_object *obj0, struct zx_object *obj1, u32 rights,
-		   struct zx_create_args *args, void __user *uarg)
+		   const struct zxu_ioc_create *args)
 {
 	struct zx_object *objs[2] = { obj0, obj1 };
 	struct file *files[2] = { NULL, NULL };
@@ -214,11 +213,10 @@ int zx_create_pair(struct zx_object *obj0, struct zx_object *obj1, u32 rights,
 			ret = fds[i];
 			goto fail;
 		}
-		args->out[i] = fds[i];
-	}
-	if (copy_to_user(uarg, args, sizeof(*args))) {
-		ret = -EFAULT;
-		goto fail;
+		if (put_user(fds[i], (u32 __user *)u64_to_user_ptr(args->out[i]))) {
+			ret = -EFAULT;
+			goto fail;
+		}
 	}
 	for (i = 0; i < n; i++)
 		fd_install(fds[i], files[i]);
@@ -241,7 +239,7 @@ out:
  * zx_handle_duplicate() - ZX_IOC_HANDLE_DUPLICATE and ZX_IOC_HANDLE_REPLACE
  * @file:	the handle the ioctl came in on
  * @replace:	close the source handle (replace) instead of keeping it
- * @uarg:	struct zx_handle_dup_args
+ * @uarg:	struct zxu_ioc_handle_dup
  *
  * zx_handle_replace needs no right and consumes the source even when the
  * requested rights are invalid; zx_handle_duplicate needs DUPLICATE and
@@ -250,7 +248,7 @@ out:
 long zx_handle_duplicate(struct file *file, bool replace, void __user *uarg)
 {
 	struct zx_handle *h = file->private_data;
-	struct zx_handle_dup_args args;
+	struct zxu_ioc_handle_dup args;
 	struct file *new_file;
 	u32 rights;
 	int fd;
@@ -298,7 +296,7 @@ out:
 
 /**
  * zx_handle_close_many() - ZX_IOC_HANDLE_CLOSE_MANY
- * @uarg: struct zx_handle_close_many_args
+ * @uarg: struct zxu_ioc_close_many
  *
  * Every entry is closed if it names a zx handle; a missing or foreign one
  * makes the result EBADF but does not stop the walk.  0 entries are
@@ -306,7 +304,7 @@ out:
  */
 long zx_handle_close_many(void __user *uarg)
 {
-	struct zx_handle_close_many_args args;
+	struct zxu_ioc_close_many args;
 	u32 __user *uhandles;
 	u32 chunk[ZXU_CHANNEL_MAX_MSG_HANDLES];
 	u64 done, n, i;

@@ -139,14 +139,14 @@ void zx_object_update_signals(struct zx_object *obj, u32 clear, u32 set)
  * zx_object_signal() - ZX_IOC_OBJECT_SIGNAL{,_PEER}
  * @h:		the handle the ioctl came in on
  * @peer:	signal the peer instead of the object itself
- * @uarg:	struct zx_object_signal_args
+ * @uarg:	struct zxu_ioc_signal
  *
  * Check order follows Zircon: rights, then "has no peer", then the masks,
  * then whether the peer is still there.
  */
 long zx_object_signal(struct zx_handle *h, bool peer, void __user *uarg)
 {
-	struct zx_object_signal_args args;
+	struct zxu_ioc_signal args;
 	struct zx_object *obj = h->obj;
 	struct zx_object *target;
 	u32 allowed = obj->ops->user_signals;
@@ -183,7 +183,7 @@ static int zx_put_count(u64 __user *uptr, u64 value)
  * Write one fixed-size record the way zx_object_get_info does: a buffer
  * that is too small gets actual = 0, avail = 1 and BUFFER_TOO_SMALL.
  */
-static long zx_info_put_record(const struct zx_object_get_info_args *args,
+static long zx_info_put_record(const struct zxu_ioc_get_info *args,
 			       const void *rec, size_t size)
 {
 	u64 __user *actual = u64_to_user_ptr(args->actual);
@@ -204,11 +204,11 @@ static long zx_info_put_record(const struct zx_object_get_info_args *args,
 /**
  * zx_object_get_info() - ZX_IOC_OBJECT_GET_INFO
  * @h:		the handle the ioctl came in on
- * @uarg:	struct zx_object_get_info_args
+ * @uarg:	struct zxu_ioc_get_info
  */
 long zx_object_get_info(struct zx_handle *h, void __user *uarg)
 {
-	struct zx_object_get_info_args args;
+	struct zxu_ioc_get_info args;
 	struct zx_object *obj = h->obj;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))

@@ -90,6 +90,11 @@ bool zx_schedule_until(s64 deadline)
 		schedule();
 		return false;
 	}
+	/* hrtimers do not fire for negative times: past means now. */
+	if (deadline <= ktime_to_ns(ktime_get())) {
+		__set_current_state(TASK_RUNNING);
+		return true;
+	}
 	return !schedule_hrtimeout_range(&expires, current->timer_slack_ns,
 					 HRTIMER_MODE_ABS);
 }
@@ -173,7 +178,7 @@ static u32 zx_wait_observed(const struct zx_wait_entry *e)
 /**
  * zx_object_wait_one() - ZX_IOC_OBJECT_WAIT_ONE
  * @file:	the handle the ioctl came in on
- * @uarg:	struct zx_object_wait_one_args
+ * @uarg:	struct zxu_ioc_wait_one
  *
  * observed is written before the result is decided; a handle closed
  * during the wait makes the result CANCELED.
@@ -181,7 +186,7 @@ static u32 zx_wait_observed(const struct zx_wait_entry *e)
 long zx_object_wait_one(struct file *file, void __user *uarg)
 {
 	struct zx_handle *h = file->private_data;
-	struct zx_object_wait_one_args args;
+	struct zxu_ioc_wait_one args;
 	struct zx_wait_entry e = { };
 	int ret;
 
@@ -211,14 +216,14 @@ long zx_object_wait_one(struct file *file, void __user *uarg)
 
 /**
  * zx_object_wait_many() - ZX_IOC_OBJECT_WAIT_MANY
- * @uarg: struct zx_object_wait_many_args
+ * @uarg: struct zxu_ioc_wait_many
  *
  * Items are checked in order and the first bad one decides the error.
  * When the wait ends every item's pending field gets its object's signals.
  */
 long zx_object_wait_many(void __user *uarg)
 {
-	struct zx_object_wait_many_args args;
+	struct zxu_ioc_wait_many args;
 	struct zxu_wait_item *items = NULL;
 	struct zx_wait_entry *e = NULL;
 	struct zxu_wait_item __user *uitems;

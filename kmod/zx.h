@@ -119,7 +119,7 @@ struct file *zx_fd_take_handle(unsigned int fd);
 long zx_handle_close_many(void __user *uarg);
 long zx_handle_duplicate(struct file *file, bool replace, void __user *uarg);
 int zx_create_pair(struct zx_object *obj0, struct zx_object *obj1, u32 rights,
-		   struct zx_create_args *args, void __user *uarg);
+		   const struct zxu_ioc_create *args);
 
 /**
  * struct zx_handle_watch - notices the fd a thread blocks through being

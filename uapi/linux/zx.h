@@ -145,15 +145,19 @@ struct zxu_channel_call_args {
  * ioctl argument blocks.
  */
 
-/* ZX_IOC_*_CREATE on /dev/zx.  out[1] is unused (zero) for events. */
-struct zx_create_args {
+/*
+ * ZX_IOC_*_CREATE on /dev/zx.  The new handles are stored through out[0]
+ * and out[1] (__u32 *; out[1] is 0 for events); if that faults nothing is
+ * created.
+ */
+struct zxu_ioc_create {
 	__u32 options;
-	__u32 out[2];
 	__u32 reserved;
+	__u64 out[2];
 };
 
 /* ZX_IOC_CHANNEL_WRITE{,_ETC} on a channel handle */
-struct zx_channel_write_args {
+struct zxu_ioc_channel_write {
 	__u64 bytes;		/* bytes, or zxu_channel_iovec[] with USE_IOVEC */
 	__u64 handles;		/* __u32[] (WRITE) or zxu_handle_disposition[] (ETC) */
 	__u32 num_bytes;	/* byte count, or iovec count with USE_IOVEC */
@@ -163,7 +167,7 @@ struct zx_channel_write_args {
 };
 
 /* ZX_IOC_CHANNEL_READ{,_ETC} on a channel handle */
-struct zx_channel_read_args {
+struct zxu_ioc_channel_read {
 	__u64 bytes;
 	__u64 handles;		/* __u32[] (READ) or zxu_handle_info[] (ETC) */
 	__u64 actual_bytes;	/* __u32 *, may be 0 */
@@ -185,7 +189,7 @@ struct zx_channel_read_args {
  * interrupted again.  CALL_FINISH without an interrupted call fails with
  * ZX_ERR_BAD_STATE.  This is Zircon's call_noretry/call_finish split.
  */
-struct zx_channel_call_args {
+struct zxu_ioc_channel_call {
 	__u64 args;		/* struct zxu_channel_call_args * */
 	__s64 deadline;		/* absolute CLOCK_MONOTONIC ns */
 	__u64 actual_bytes;	/* __u32 * */
@@ -206,9 +210,9 @@ struct zx_channel_call_args {
  */
 #define ZX_REPLY_READ_NO_WRITE		0x00000001u
 
-struct zx_channel_reply_read_args {
-	struct zx_channel_write_args wr;
-	struct zx_channel_read_args rd;
+struct zxu_ioc_reply_read {
+	struct zxu_ioc_channel_write wr;
+	struct zxu_ioc_channel_read rd;
 	__s64 deadline;
 	__u32 handle;
 	__u32 flags;
@@ -219,7 +223,7 @@ struct zx_channel_reply_read_args {
  * issued on: closing it from another thread ends the wait with
  * ZX_ERR_CANCELED and ZX_SIGNAL_HANDLE_CLOSED.
  */
-struct zx_object_wait_one_args {
+struct zxu_ioc_wait_one {
 	__s64 deadline;
 	__u64 observed;		/* __u32 *, may be 0 */
 	__u32 handle;
@@ -227,20 +231,20 @@ struct zx_object_wait_one_args {
 };
 
 /* ZX_IOC_OBJECT_WAIT_MANY on /dev/zx */
-struct zx_object_wait_many_args {
+struct zxu_ioc_wait_many {
 	__u64 items;		/* struct zxu_wait_item * */
 	__u64 num_items;
 	__s64 deadline;
 };
 
 /* ZX_IOC_OBJECT_SIGNAL and ZX_IOC_OBJECT_SIGNAL_PEER on any handle */
-struct zx_object_signal_args {
+struct zxu_ioc_signal {
 	__u32 clear_mask;
 	__u32 set_mask;
 };
 
 /* ZX_IOC_OBJECT_GET_INFO on any handle */
-struct zx_object_get_info_args {
+struct zxu_ioc_get_info {
 	__u64 buffer;
 	__u64 buffer_size;
 	__u64 actual;		/* size_t-sized count written as __u64 *, may be 0 */
@@ -250,14 +254,14 @@ struct zx_object_get_info_args {
 };
 
 /* ZX_IOC_HANDLE_DUPLICATE and ZX_IOC_HANDLE_REPLACE on any handle */
-struct zx_handle_dup_args {
+struct zxu_ioc_handle_dup {
 	__u32 handle;		/* the fd the ioctl is issued on */
 	__u32 rights;
 	__u64 out;		/* __u32 * */
 };
 
 /* ZX_IOC_HANDLE_CLOSE_MANY on /dev/zx */
-struct zx_handle_close_many_args {
+struct zxu_ioc_close_many {
 	__u64 handles;		/* __u32 * */
 	__u64 num_handles;
 };
@@ -269,30 +273,30 @@ struct zx_handle_close_many_args {
 #define ZX_IOC_MAGIC			'Z'
 
 /* on /dev/zx */
-#define ZX_IOC_CHANNEL_CREATE		_IOWR(ZX_IOC_MAGIC, 0x80, struct zx_create_args)
-#define ZX_IOC_EVENT_CREATE		_IOWR(ZX_IOC_MAGIC, 0x81, struct zx_create_args)
-#define ZX_IOC_EVENTPAIR_CREATE		_IOWR(ZX_IOC_MAGIC, 0x82, struct zx_create_args)
-#define ZX_IOC_HANDLE_CLOSE_MANY	_IOW(ZX_IOC_MAGIC, 0x83, struct zx_handle_close_many_args)
-#define ZX_IOC_OBJECT_WAIT_MANY		_IOW(ZX_IOC_MAGIC, 0x84, struct zx_object_wait_many_args)
+#define ZX_IOC_CHANNEL_CREATE		_IOWR(ZX_IOC_MAGIC, 0x80, struct zxu_ioc_create)
+#define ZX_IOC_EVENT_CREATE		_IOWR(ZX_IOC_MAGIC, 0x81, struct zxu_ioc_create)
+#define ZX_IOC_EVENTPAIR_CREATE		_IOWR(ZX_IOC_MAGIC, 0x82, struct zxu_ioc_create)
+#define ZX_IOC_HANDLE_CLOSE_MANY	_IOW(ZX_IOC_MAGIC, 0x83, struct zxu_ioc_close_many)
+#define ZX_IOC_OBJECT_WAIT_MANY		_IOW(ZX_IOC_MAGIC, 0x84, struct zxu_ioc_wait_many)
 
 /* on any handle; HANDLE_CLOSE takes the fd number itself as argument */
 #define ZX_IOC_HANDLE_CLOSE		_IO(ZX_IOC_MAGIC, 0x90)
-#define ZX_IOC_HANDLE_DUPLICATE		_IOW(ZX_IOC_MAGIC, 0x91, struct zx_handle_dup_args)
-#define ZX_IOC_HANDLE_REPLACE		_IOW(ZX_IOC_MAGIC, 0x92, struct zx_handle_dup_args)
-#define ZX_IOC_OBJECT_WAIT_ONE		_IOW(ZX_IOC_MAGIC, 0x93, struct zx_object_wait_one_args)
-#define ZX_IOC_OBJECT_SIGNAL		_IOW(ZX_IOC_MAGIC, 0x94, struct zx_object_signal_args)
-#define ZX_IOC_OBJECT_SIGNAL_PEER	_IOW(ZX_IOC_MAGIC, 0x95, struct zx_object_signal_args)
-#define ZX_IOC_OBJECT_GET_INFO		_IOW(ZX_IOC_MAGIC, 0x96, struct zx_object_get_info_args)
+#define ZX_IOC_HANDLE_DUPLICATE		_IOW(ZX_IOC_MAGIC, 0x91, struct zxu_ioc_handle_dup)
+#define ZX_IOC_HANDLE_REPLACE		_IOW(ZX_IOC_MAGIC, 0x92, struct zxu_ioc_handle_dup)
+#define ZX_IOC_OBJECT_WAIT_ONE		_IOW(ZX_IOC_MAGIC, 0x93, struct zxu_ioc_wait_one)
+#define ZX_IOC_OBJECT_SIGNAL		_IOW(ZX_IOC_MAGIC, 0x94, struct zxu_ioc_signal)
+#define ZX_IOC_OBJECT_SIGNAL_PEER	_IOW(ZX_IOC_MAGIC, 0x95, struct zxu_ioc_signal)
+#define ZX_IOC_OBJECT_GET_INFO		_IOW(ZX_IOC_MAGIC, 0x96, struct zxu_ioc_get_info)
 
 /* on a channel handle */
-#define ZX_IOC_CHANNEL_WRITE		_IOW(ZX_IOC_MAGIC, 0xa0, struct zx_channel_write_args)
-#define ZX_IOC_CHANNEL_WRITE_ETC	_IOW(ZX_IOC_MAGIC, 0xa1, struct zx_channel_write_args)
-#define ZX_IOC_CHANNEL_READ		_IOW(ZX_IOC_MAGIC, 0xa2, struct zx_channel_read_args)
-#define ZX_IOC_CHANNEL_READ_ETC		_IOW(ZX_IOC_MAGIC, 0xa3, struct zx_channel_read_args)
-#define ZX_IOC_CHANNEL_CALL		_IOW(ZX_IOC_MAGIC, 0xa4, struct zx_channel_call_args)
-#define ZX_IOC_CHANNEL_CALL_ETC		_IOW(ZX_IOC_MAGIC, 0xa5, struct zx_channel_call_args)
-#define ZX_IOC_CHANNEL_CALL_FINISH	_IOW(ZX_IOC_MAGIC, 0xa6, struct zx_channel_call_args)
-#define ZX_IOC_CHANNEL_REPLY_READ	_IOW(ZX_IOC_MAGIC, 0xa7, struct zx_channel_reply_read_args)
+#define ZX_IOC_CHANNEL_WRITE		_IOW(ZX_IOC_MAGIC, 0xa0, struct zxu_ioc_channel_write)
+#define ZX_IOC_CHANNEL_WRITE_ETC	_IOW(ZX_IOC_MAGIC, 0xa1, struct zxu_ioc_channel_write)
+#define ZX_IOC_CHANNEL_READ		_IOW(ZX_IOC_MAGIC, 0xa2, struct zxu_ioc_channel_read)
+#define ZX_IOC_CHANNEL_READ_ETC		_IOW(ZX_IOC_MAGIC, 0xa3, struct zxu_ioc_channel_read)
+#define ZX_IOC_CHANNEL_CALL		_IOW(ZX_IOC_MAGIC, 0xa4, struct zxu_ioc_channel_call)
+#define ZX_IOC_CHANNEL_CALL_ETC		_IOW(ZX_IOC_MAGIC, 0xa5, struct zxu_ioc_channel_call)
+#define ZX_IOC_CHANNEL_CALL_FINISH	_IOW(ZX_IOC_MAGIC, 0xa6, struct zxu_ioc_channel_call)
+#define ZX_IOC_CHANNEL_REPLY_READ	_IOW(ZX_IOC_MAGIC, 0xa7, struct zxu_ioc_reply_read)
 
 /*
  * Status codes.  An ioctl returns 0 for ZX_OK; every other zx_status_t the
