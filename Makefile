@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# zx: Zircon channels for Linux processes (kernel module + libzx).
+#
+#   make [all]        build the module, libzx, the selftests and the examples
+#   make module       kmod/zx.ko only (W=1 and C=1 reach kbuild; KDIR=...)
+#   make deps         install the Debian packages the project needs (apt)
+#   make check        deps + all, then run the selftests in a VM (QEMU)
+#   make demo         deps + all, then run examples/demo in a VM
+#   make vm-check     run the selftests in a VM, no deps/build step
+#   make vm-demo      run examples/demo in a VM, no deps/build step
+#   make checkpatch   checkpatch.pl --strict on the module and the UAPI header
+#   make clean        remove everything built, including build/
+#
+# The VM runner (tools/vm/run.sh) boots /boot/vmlinuz-<release of KDIR>;
+# its environment knobs (VM_KERNEL, VM_MEM, VM_TIMEOUT, ...) are documented
+# at the top of that script.
+
+# No "Entering/Leaving directory" lines: `make check` must end with the
+# summary line of the test run.
+MAKEFLAGS += --no-print-directory
+
+# Kernel to build against: the running kernel's headers if installed (not
+# the case on the development machine, whose kernel has no module support),
+# else the newest installed ones. An empty KDIR from the environment is
+# recomputed: `make check` runs `make deps` first and then a sub-make, which
+# must find the headers deps has just installed.
+ifeq ($(strip $(KDIR)),)
+KDIR := $(shell d=/lib/modules/$$(uname -r)/build; \
+	if [ ! -d "$$d" ]; then d=; \
+	for k in $$(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do \
+		[ -d "$$k" ] && d=$$k; done; fi; echo "$$d")
+endif
+export KDIR
+
+LINUX_SRC := build/linux-source
+LINUX_SRC_STAMP := $(LINUX_SRC)/.stamp
+KSFT_DIR := $(CURDIR)/$(LINUX_SRC)/tools/testing/selftests
+
+# Kbuild only honours W= and C= given on the make command line; pass them on
+# explicitly (they would also travel in MAKEFLAGS, but this documents it).
+KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
+
+# Sources only: kbuild generates kmod/*.mod.c.
+CHECKPATCH_FILES := $(sort $(filter-out %.mod.c,$(wildcard kmod/*.[ch]))) uapi/linux/zx.h
+
+.PHONY: all module libzx selftests examples deps check demo vm-check vm-demo \
+	checkpatch linux-source clean help
+
+all: module libzx selftests examples
+
+module:
+	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
+		echo "No kernel headers found (KDIR='$(KDIR)'): run 'make deps' or pass KDIR=" >&2; \
+		exit 1; fi
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) modules
+
+libzx:
+	$(MAKE) -C libzx
+
+selftests: libzx $(LINUX_SRC_STAMP)
+	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR)
+
+examples: libzx
+	$(MAKE) -C examples
+
+# Kernel source files the project uses but does not carry (kselftest harness,
+# checkpatch.pl): extracted once from the linux-source-6.1 package.
+linux-source: $(LINUX_SRC_STAMP)
+$(LINUX_SRC_STAMP): tools/linux-source.sh
+	tools/linux-source.sh $(LINUX_SRC)
+
+deps:
+	@tools/install-deps.sh
+
+# deps first, then build, then test: sequential sub-makes, so that -j cannot
+# reorder them and the build sees the packages deps installed.
+check:
+	@$(MAKE) deps
+	@$(MAKE) all
+	@$(MAKE) vm-check
+
+demo:
+	@$(MAKE) deps
+	@$(MAKE) all
+	@$(MAKE) vm-demo
+
+# The last line of vm-check's output is "N passed, N failed, N skipped".
+vm-check:
+	@tools/vm/run.sh --tests
+
+vm-demo:
+	@tools/vm/run.sh /examples/demo
+
+checkpatch: $(LINUX_SRC_STAMP)
+	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --show-types --quiet -f \
+		$(CHECKPATCH_FILES)
+	@echo "checkpatch --strict: clean: $(CHECKPATCH_FILES)"
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+	else \
+		rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
+			kmod/modules.order modules.order Module.symvers .*.cmd; \
+	fi
+	@for d in libzx selftests examples; do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean || exit 1; fi; \
+	done
+	rm -rf build
+
+help:
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile

@@ -1,0 +1,133 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init (PID 1) of the zx test VM built by tools/vm/run.sh.
+#
+# Kernel messages go to the console on ttyS0 (a log file on the host).
+# Everything this script and the programs it runs print goes to ttyS1, which
+# the host streams live, so printk output never interleaves with TAP lines.
+# Lines starting with "# ZXVM " are markers parsed by run.sh.
+#
+# /etc/zxvm.conf (written by run.sh) sets:
+#   ZXVM_MODE          "tests" (run every binary in ZXVM_TESTS) or "cmd"
+#                      (run /etc/zxvm-cmd with sh)
+#   ZXVM_TESTS         guest paths of the test binaries, space separated
+#   ZXVM_TEST_TIMEOUT  per-binary timeout in seconds (safety net)
+#
+# Never use "set -e" here: if PID 1 exits, the kernel panics and the run's
+# results are lost.
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root TERM=dumb LANG=C LC_ALL=C
+
+mount -t devtmpfs devtmpfs /dev
+# Redirect early: if the initramfs has no /dev/console, PID 1 starts without
+# stdin/stdout/stderr.
+exec </dev/null >/dev/ttyS1 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts /dev/shm /root
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+# Tests create many handles (each an fd); the kernel default of 1024 is low.
+ulimit -n 65536
+ulimit -c 0
+hostname zxvm
+
+mark() { echo "# ZXVM $*"; }
+# Note in the kernel log what runs, so a splat in console.log can be tied
+# to the test that caused it.
+kmsg() { echo "zxvm: $*" >/dev/kmsg; }
+
+. /etc/zxvm.conf
+
+status=0
+mark boot "$(uname -r)" "$(nproc) cpus"
+
+kmsg "insmod /zx.ko"
+insmod /zx.ko
+rc=$?
+if [ $rc -eq 0 ]; then
+	# devtmpfs creates the node synchronously on misc_register(); wait a
+	# little anyway rather than fail on a race.
+	i=0
+	while [ ! -c /dev/zx ] && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -c /dev/zx ]; then
+		echo "# /dev/zx does not exist after insmod"
+		rc=1
+	fi
+fi
+mark insmod $rc
+loaded=$rc
+[ $rc -eq 0 ] || status=1
+
+if [ $loaded -ne 0 ]; then
+	echo "# zx.ko not loaded: not running anything"
+elif [ "$ZXVM_MODE" = tests ]; then
+	for t in $ZXVM_TESTS; do
+		mark test-begin "$t"
+		kmsg "test-begin $t"
+		# Run from the binary's directory, as kselftest's runner does.
+		# TERM after the timeout, KILL 10 s later if it ignores TERM.
+		(cd "${t%/*}" && exec timeout -k 10 "$ZXVM_TEST_TIMEOUT" "./${t##*/}")
+		rc=$?
+		kmsg "test-end $t $rc"
+		mark test-end "$t" $rc
+		[ $rc -eq 0 ] || [ $rc -eq 4 ] || status=1
+	done
+else
+	kmsg "cmd-begin"
+	(cd / && exec sh /etc/zxvm-cmd)
+	rc=$?
+	kmsg "cmd-end $rc"
+	mark cmd-end $rc
+	status=$rc
+fi
+
+# Kill whatever the tests left behind (test children live in their own
+# process groups) so their open /dev/zx files do not keep the module busy:
+# after this, a failing rmmod means a leaked module reference.
+kill -9 -1 2>/dev/null
+sleep 0.2
+wait
+
+if [ $loaded -eq 0 ]; then
+	kmsg "rmmod zx"
+	# Retry briefly: file release can be deferred (delayed fput, RCU).
+	i=0
+	while :; do
+		out=$(rmmod zx 2>&1)
+		rc=$?
+		[ $rc -eq 0 ] && break
+		i=$((i + 1))
+		[ $i -ge 15 ] && break
+		sleep 0.2
+	done
+	if [ $rc -ne 0 ]; then
+		echo "# rmmod zx failed: $out"
+		echo "# zx refcnt: $(cat /sys/module/zx/refcnt 2>&1)"
+		lsmod
+		status=1
+	fi
+	mark rmmod $rc
+fi
+
+mark taint "$(cat /proc/sys/kernel/tainted)"
+mark dmesg-begin
+dmesg
+mark dmesg-end
+mark exit $status
+
+# Closing the last fd of ttyS1 waits until the UART has sent everything, so
+# the markers above cannot be lost by the reboot.
+exec >/dev/null 2>&1
+sync
+# -no-reboot turns the reboot into a QEMU exit.
+reboot -f
+echo b >/proc/sysrq-trigger
+poweroff -f
