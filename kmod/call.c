@@ -227,6 +227,7 @@ static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
 		.num_handles = ca->rd_num_handles,
 		.etc = etc,
 	};
+	int reserved[ZXU_CHANNEL_MAX_MSG_HANDLES];
 	int ret;
 
 	if (reply->num_bytes > rd.num_bytes ||
@@ -235,7 +236,9 @@ static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
 	else if (!rd.actual_bytes || !rd.actual_handles)
 		ret = -EFAULT;
 	else
-		ret = zx_msg_copy_out(reply, &rd);
+		ret = zx_fds_reserve(reserved, reply->num_handles);
+	if (!ret)
+		ret = zx_msg_copy_out(reply, &rd, reserved);
 	zx_msg_free(reply);
 	return ret;
 }

@@ -295,6 +295,7 @@ static int zx_put_u32(u64 uptr, u32 value)
  * zx_msg_copy_out() - hand a message that fits to its reader
  * @msg:	the message, off any queue
  * @rd:		where it goes
+ * @reserved:	msg->num_handles fds from zx_fds_reserve(); always consumed
  *
  * Sizes first, then the bytes, then the handles, so overlapping buffers
  * end up holding handle data, as on Zircon.
@@ -304,14 +305,17 @@ static int zx_put_u32(u64 uptr, u32 value)
  * handles), or another errno if the handles could not be installed
  * (nothing installed, @msg intact).
  */
-int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd)
+int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
+		    const int *reserved)
 {
 	if (zx_put_u32(rd->actual_bytes, msg->num_bytes) ||
 	    zx_put_u32(rd->actual_handles, msg->num_handles) ||
 	    copy_to_user(u64_to_user_ptr(rd->bytes), zx_msg_bytes(msg),
-			 msg->num_bytes))
+			 msg->num_bytes)) {
+		zx_fds_release(reserved, msg->num_handles);
 		return -EFAULT;
-	return zx_msg_install_handles(msg, rd->handles, rd->etc);
+	}
+	return zx_msg_install_handles(msg, rd->handles, rd->etc, reserved);
 }
 
 /**
@@ -321,8 +325,9 @@ int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd)
  * @options:	ZX_CHANNEL_READ_* options, already checked
  *
  * A message that does not fit stays queued (or is discarded with
- * MAY_DISCARD) and its sizes are reported.  A message whose handles cannot
- * be installed goes back to the head of the queue: nothing is lost.
+ * MAY_DISCARD) and its sizes are reported.  The fds for a message's
+ * handles are reserved while it is still queued, so a reader out of fds
+ * fails with the message in place, unseen by other readers.
  *
  * Return: 0, -EAGAIN (SHOULD_WAIT), -EPIPE (empty and the peer is gone),
  * -EMSGSIZE (BUFFER_TOO_SMALL), -EFAULT, or an fd allocation error.
@@ -330,17 +335,37 @@ int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd)
 long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 		      u32 options)
 {
+	int reserved[ZXU_CHANNEL_MAX_MSG_HANDLES];
 	struct zx_msg *msg;
+	u32 nres = 0;
 	int ret;
 
 	spin_lock(ep->obj.lock);
-	msg = list_first_entry_or_null(&ep->queue, struct zx_msg, node);
-	if (!msg) {
-		ret = (ep->obj.signals & ZXU_CHANNEL_PEER_CLOSED) ?
-			-EPIPE : -EAGAIN;
+	for (;;) {
+		msg = list_first_entry_or_null(&ep->queue, struct zx_msg,
+					       node);
+		if (!msg) {
+			ret = (ep->obj.signals & ZXU_CHANNEL_PEER_CLOSED) ?
+				-EPIPE : -EAGAIN;
+			spin_unlock(ep->obj.lock);
+			zx_fds_release(reserved, nres);
+			return ret;
+		}
+		if (msg->num_bytes > rd->num_bytes ||
+		    msg->num_handles > rd->num_handles ||
+		    msg->num_handles <= nres)
+			break;
+		/* Reserve without the lock, then look at the head again. */
 		spin_unlock(ep->obj.lock);
-		return ret;
+		ret = zx_fds_reserve(reserved + nres, msg->num_handles - nres);
+		if (ret) {
+			zx_fds_release(reserved, nres);
+			return ret;
+		}
+		nres = msg->num_handles;
+		spin_lock(ep->obj.lock);
 	}
+
 	if (msg->num_bytes > rd->num_bytes ||
 	    msg->num_handles > rd->num_handles) {
 		u32 num_bytes = msg->num_bytes;
@@ -352,6 +377,7 @@ long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 			msg = NULL;
 		spin_unlock(ep->obj.lock);
 
+		zx_fds_release(reserved, nres);
 		zx_msg_free(msg);
 		if (zx_put_u32(rd->actual_bytes, num_bytes) ||
 		    zx_put_u32(rd->actual_handles, num_handles))
@@ -361,7 +387,8 @@ long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 	zx_endpoint_dequeue(ep, msg);
 	spin_unlock(ep->obj.lock);
 
-	ret = zx_msg_copy_out(msg, rd);
+	zx_fds_release(reserved + msg->num_handles, nres - msg->num_handles);
+	ret = zx_msg_copy_out(msg, rd, reserved);
 	if (ret && ret != -EFAULT) {
 		/* We hold a handle, so @ep cannot have closed meanwhile. */
 		spin_lock(ep->obj.lock);

@@ -97,7 +97,8 @@ void zx_endpoint_deliver_locked(struct zx_endpoint *to, struct zx_msg *msg);
 int zx_endpoint_enqueue(struct zx_endpoint *from, struct zx_msg *msg);
 long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 		      u32 options);
-int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd);
+int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
+		    const int *reserved);
 
 /* call.c */
 bool zx_call_take_reply_locked(struct zx_endpoint *ep, struct zx_msg *msg);

@@ -284,6 +284,45 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 	return first;
 }
 
+/**
+ * zx_fds_reserve() - reserve fds for the handles of a message to be read
+ * @fds:	receives @n reserved close-on-exec fds, none of them 0
+ * @n:		how many
+ *
+ * Reserving before a message leaves its queue is what lets a reader that
+ * is out of fds fail without anybody else seeing the message disappear.
+ *
+ * Return: 0, or the allocation error with nothing reserved.
+ */
+int zx_fds_reserve(int *fds, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = zx_get_unused_fd();
+		if (fds[i] < 0) {
+			int ret = fds[i];
+
+			zx_fds_release(fds, i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * zx_fds_release() - give back fds from zx_fds_reserve()
+ * @fds:	the fds
+ * @n:		how many
+ */
+void zx_fds_release(const int *fds, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		put_unused_fd(fds[i]);
+}
+
 /* Undo receive_fd() for fds this read installed. */
 static void zx_uninstall_fds(const int *fds, u32 n)
 {
@@ -303,17 +342,21 @@ static void zx_uninstall_fds(const int *fds, u32 n)
  * @uhandles:	where the reader wants the handle values (or zx_handle_info
  *		records for @etc)
  * @etc:	zx_channel_read_etc semantics
+ * @reserved:	msg->num_handles fds from zx_fds_reserve(); always consumed
  *
- * Each handle passes the LSM file-receive check (receive_fd(), as for
- * SCM_RIGHTS) and lands at a close-on-exec fd other than 0.  All handles
- * are installed or none.
+ * Each handle passes the LSM file-receive check through receive_fd(), as
+ * for SCM_RIGHTS.  receive_fd() picks its own fd, so each reserved slot is
+ * released just before the handle is received and the new fd normally
+ * lands in it; fd 0 is held meanwhile if free, so no handle gets it.  All
+ * handles are installed or none.
  *
  * Return: 0 (the message's files now belong to the reader's fd table),
  * -EFAULT if the values could not be written (the handles are closed, the
- * message is lost), or another errno if installing failed (nothing
- * installed, @msg untouched, the caller may requeue it).
+ * message is lost), or another errno if installing failed (an LSM said no,
+ * or another thread took the fd slots: nothing installed, @msg untouched).
  */
-int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc)
+int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc,
+			   const int *reserved)
 {
 	int fds[ZXU_CHANNEL_MAX_MSG_HANDLES];
 	u32 n = msg->num_handles;
@@ -323,17 +366,18 @@ int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc)
 	if (!n)
 		return 0;
 
-	/* Hold fd 0 while installing if it is free: no handle may get it. */
 	guard = get_unused_fd_flags(0);
 	if (guard > 0) {
 		put_unused_fd(guard);
 		guard = -1;
 	}
 	for (i = 0; i < n; i++) {
+		put_unused_fd(reserved[i]);
 		fds[i] = receive_fd(msg->handles[i], O_CLOEXEC);
 		if (fds[i] < 0) {
 			ret = fds[i];
 			zx_uninstall_fds(fds, i);
+			zx_fds_release(reserved + i + 1, n - i - 1);
 			break;
 		}
 	}

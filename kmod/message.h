@@ -53,7 +53,10 @@ struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
 int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 			  struct zx_object *channel);
 void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc);
-int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc);
+int zx_fds_reserve(int *fds, u32 n);
+void zx_fds_release(const int *fds, u32 n);
+int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc,
+			   const int *reserved);
 void zx_msg_free(struct zx_msg *msg);
 void zx_msg_free_list(struct list_head *list);
 
