@@ -185,26 +185,14 @@ static int zx_call_sleep(struct file *file, unsigned int fd,
 	int ret;
 
 	zx_handle_watch_start(&watch, file, fd);
-	for (;;) {
+	do {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (READ_ONCE(w->reply) || READ_ONCE(w->status)) {
 			ret = 0;
 			break;
 		}
-		if (zx_handle_watch_closed(&watch)) {
-			ret = -ECANCELED;
-			break;
-		}
-		if (timed_out) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		timed_out = zx_schedule_until(w->deadline);
-	}
+		ret = zx_wait_step(&watch, w->deadline, &timed_out);
+	} while (!ret);
 	__set_current_state(TASK_RUNNING);
 	zx_handle_watch_stop(&watch);
 	return ret;
@@ -415,19 +403,9 @@ static long zx_endpoint_read_wait(struct file *file, unsigned int fd,
 			__set_current_state(TASK_RUNNING);
 			continue;
 		}
-		if (zx_handle_watch_closed(&watch)) {
-			ret = -ECANCELED;
+		ret = zx_wait_step(&watch, deadline, &timed_out);
+		if (ret)
 			break;
-		}
-		if (timed_out) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		timed_out = zx_schedule_until(deadline);
 	}
 	finish_wait(&ep->read_wq, &wait);
 	zx_handle_watch_stop(&watch);

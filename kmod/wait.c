@@ -82,7 +82,7 @@ bool zx_handle_watch_closed(struct zx_handle_watch *w)
  *
  * Return: true if the deadline has passed.
  */
-bool zx_schedule_until(s64 deadline)
+static bool zx_schedule_until(s64 deadline)
 {
 	ktime_t expires = ns_to_ktime(deadline);
 
@@ -97,6 +97,32 @@ bool zx_schedule_until(s64 deadline)
 	}
 	return !schedule_hrtimeout_range(&expires, current->timer_slack_ns,
 					 HRTIMER_MODE_ABS);
+}
+
+/**
+ * zx_wait_step() - the rest of one turn of a blocking loop
+ * @watch:	the handle being blocked through, or NULL if the caller
+ *		checks for its closing itself
+ * @deadline:	absolute CLOCK_MONOTONIC ns, or ZX_TIME_INFINITE
+ * @timed_out:	loop state, false initially
+ *
+ * The caller has set its task state and found its condition still false.
+ * Checks, in this order, whether the handle was closed, the deadline has
+ * passed or a signal is pending, and otherwise sleeps.
+ *
+ * Return: 0 to evaluate the condition again, else -ECANCELED, -ETIMEDOUT
+ * or -EINTR; the task state is left for the caller to reset.
+ */
+int zx_wait_step(struct zx_handle_watch *watch, s64 deadline, bool *timed_out)
+{
+	if (watch && zx_handle_watch_closed(watch))
+		return -ECANCELED;
+	if (*timed_out)
+		return -ETIMEDOUT;
+	if (signal_pending(current))
+		return -EINTR;
+	*timed_out = zx_schedule_until(deadline);
+	return 0;
 }
 
 /**
@@ -146,23 +172,18 @@ static int zx_wait_entries(struct zx_wait_entry *e, unsigned int n,
 		add_wait_queue(&e[i].obj->wq, &e[i].signal_wait);
 	}
 
-	for (;;) {
+	do {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (zx_wait_done(e, n)) {
 			ret = 0;
 			break;
 		}
-		if (timed_out) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		timed_out = zx_schedule_until(deadline);
-	}
+		ret = zx_wait_step(NULL, deadline, &timed_out);
+	} while (!ret);
 	__set_current_state(TASK_RUNNING);
+	/* The deadline is absolute: restarting the wait is exact. */
+	if (ret == -EINTR)
+		ret = -ERESTARTSYS;
 
 	for (i = 0; i < n; i++)
 		remove_wait_queue(&e[i].obj->wq, &e[i].signal_wait);

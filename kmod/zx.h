@@ -139,7 +139,7 @@ void zx_handle_watch_start(struct zx_handle_watch *w, struct file *file,
 			   unsigned int fd);
 void zx_handle_watch_stop(struct zx_handle_watch *w);
 bool zx_handle_watch_closed(struct zx_handle_watch *w);
-bool zx_schedule_until(s64 deadline);
+int zx_wait_step(struct zx_handle_watch *watch, s64 deadline, bool *timed_out);
 long zx_object_wait_one(struct file *file, void __user *uarg);
 long zx_object_wait_many(void __user *uarg);
 
