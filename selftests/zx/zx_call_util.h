@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the zx_channel_call / zxl_channel_reply_read selftests
+ * (call_test.c, call_signal_test.c, reply_read_test.c).
+ *
+ * Like zx_test_util.h: functions taking a struct __test_metadata * may
+ * assert and belong to the main test thread; all others are safe in helper
+ * threads and forked children and report failures through return values.
+ *
+ * The standard request/reply is a struct zxc_msg: {txid, client, seq,
+ * check}.  A request carries check = zxc_req_check(client, seq), the
+ * reply the same txid, client and seq with zxc_reply_check(client, seq),
+ * so either side can tell whose message it holds and whether it is intact.
+ */
+#ifndef ZX_CALL_UTIL_H
+#define ZX_CALL_UTIL_H
+
+#include <sys/syscall.h>
+
+#include "zx_test_util.h"
+#include <zircon/linux.h>
+
+/* Call txids have the top bit set (spec 4.5). */
+#define ZXC_TXID_BIT	0x80000000u
+
+/* Generous: nothing in these tests should take more than a few seconds. */
+#define ZXC_BOUND_MS	10000u
+
+struct zxc_msg {
+	uint32_t txid;
+	uint32_t client;
+	uint32_t seq;
+	uint32_t check;
+};
+
+static inline uint32_t zxc_req_check(uint32_t client, uint32_t seq)
+{
+	return (client * 0x9e3779b1u) ^ (seq * 0x85ebca77u) ^ 0x5a5a0001u;
+}
+
+static inline uint32_t zxc_reply_check(uint32_t client, uint32_t seq)
+{
+	return ~zxc_req_check(client, seq) * 3u + 7u;
+}
+
+static inline struct zxc_msg zxc_request(uint32_t client, uint32_t seq)
+{
+	/* txid deliberately not a call txid: the kernel must overwrite it */
+	struct zxc_msg m = { 0x01020304u, client, seq, zxc_req_check(client, seq) };
+
+	return m;
+}
+
+static inline uint32_t zxc_txid_of(const void *buf)
+{
+	uint32_t t;
+
+	memcpy(&t, buf, sizeof(t));
+	return t;
+}
+
+static inline bool zxc_is_call_txid(uint32_t txid)
+{
+	return (txid & ZXC_TXID_BIT) != 0;
+}
+
+static inline pid_t zxc_gettid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static inline zx_time_t zxc_long_deadline(void)
+{
+	return zx_deadline_after(ZXT_LONG_DEADLINE_NS);
+}
+
+/*
+ * zx_channel_call with a struct zxc_msg request and reply (no handles).
+ * Returns the call's status; on ZX_OK, 0 if the reply is the right one for
+ * (client, seq) with a call txid, or ZX_ERR_INTERNAL if not.
+ */
+static inline zx_status_t zxc_call_msg(zx_handle_t h, zx_time_t deadline,
+				       uint32_t client, uint32_t seq,
+				       struct zxc_msg *reply)
+{
+	struct zxc_msg req = zxc_request(client, seq);
+	uint32_t ab = 0xffffffffu, ah = 0xffffffffu;
+	zx_channel_call_args_t a = {
+		.wr_bytes = &req, .wr_num_bytes = sizeof(req),
+		.rd_bytes = reply, .rd_num_bytes = sizeof(*reply),
+	};
+	zx_status_t st;
+
+	memset(reply, 0, sizeof(*reply));
+	st = zx_channel_call(h, 0, deadline, &a, &ab, &ah);
+	if (st != ZX_OK)
+		return st;
+	if (ab != sizeof(*reply) || ah != 0 || !zxc_is_call_txid(reply->txid) ||
+	    reply->client != client || reply->seq != seq ||
+	    reply->check != zxc_reply_check(client, seq))
+		return ZX_ERR_INTERNAL;
+	/* the request buffer is the caller's: the kernel must not touch it */
+	if (req.txid != 0x01020304u)
+		return ZX_ERR_INTERNAL;
+	return ZX_OK;
+}
+
+/*
+ * Blocking read of one message (with up to @hcap handles): waits for
+ * READABLE or PEER_CLOSED until @deadline.
+ */
+static inline zx_status_t zxc_read(zx_handle_t h, void *buf, uint32_t cap,
+				   zx_handle_t *handles, uint32_t hcap,
+				   uint32_t *ab, uint32_t *ah, zx_time_t deadline)
+{
+	for (;;) {
+		zx_status_t st = zx_channel_read(h, 0, buf, handles, cap, hcap, ab, ah);
+
+		if (st != ZX_ERR_SHOULD_WAIT)
+			return st;
+		st = zx_object_wait_one(h, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED,
+					deadline, NULL);
+		if (st != ZX_OK)
+			return st;
+	}
+}
+
+/* ---- an echo server ------------------------------------------------------ */
+
+/*
+ * Serves zxc_msg requests on @h, replying to each at once with the same
+ * txid and the handles it carried (moved back).  Checks that every
+ * request is intact, has a call txid and, per client, arrives with seq
+ * 0, 1, 2, ... -- so a request sent twice or lost is caught.
+ *
+ * Plain zx_channel_read + zx_channel_write unless @reply_read, then
+ * zxl_channel_read_wait + zxl_channel_reply_read.
+ */
+#define ZXC_MAX_CLIENTS	64
+
+struct zxc_server {
+	/* in */
+	zx_handle_t h;
+	uint32_t nclients;	/* client ids must be < this */
+	uint32_t expect;	/* stop after this many; 0 = until PEER_CLOSED */
+	bool reply_read;	/* use the zxl_ extension */
+	/* optional hook run after a request was checked, before the reply;
+	 * returns false to fail the server */
+	bool (*before_reply)(struct zxc_server *s, const struct zxc_msg *req);
+	void *ctx;
+	/* out */
+	uint32_t next_seq[ZXC_MAX_CLIENTS];
+	uint32_t served;	/* replies written */
+	uint32_t last_txid;
+	int fail_line;		/* 0 = no failure */
+	zx_status_t fail_status;
+	uint32_t fail_value;
+};
+
+#define ZXC_SRV_FAIL(s, st, v) do {					\
+	(s)->fail_line = __LINE__;					\
+	(s)->fail_status = (st);					\
+	(s)->fail_value = (uint32_t)(v);				\
+	return (s)->fail_line;						\
+} while (0)
+
+static inline int zxc_serve(struct zxc_server *s)
+{
+	struct zxc_msg m, reply;
+	zx_handle_t hs[ZXT_MAX_MSG_HANDLES];
+	uint32_t ab = 0, ah = 0, reply_ah = 0;
+	bool have_reply = false;
+	zx_status_t st;
+
+	for (;;) {
+		if (!s->reply_read) {
+			st = zxc_read(s->h, &m, sizeof(m), hs, ZXT_MAX_MSG_HANDLES,
+				      &ab, &ah, zxc_long_deadline());
+		} else if (!have_reply) {
+			st = zxl_channel_read_wait(s->h, 0, &m, hs, sizeof(m),
+						   ZXT_MAX_MSG_HANDLES, &ab, &ah,
+						   zxc_long_deadline());
+		} else {
+			/* the reply goes out, then the next request comes in */
+			st = zxl_channel_reply_read(s->h, &reply, sizeof(reply),
+						    hs, reply_ah, &m, hs, sizeof(m),
+						    ZXT_MAX_MSG_HANDLES, &ab, &ah,
+						    zxc_long_deadline());
+			if (st == ZX_OK)
+				s->served++;
+		}
+		if (st == ZX_ERR_PEER_CLOSED) {
+			if (s->expect && s->served != s->expect)
+				ZXC_SRV_FAIL(s, st, s->served);
+			return 0;
+		}
+		if (st != ZX_OK)
+			ZXC_SRV_FAIL(s, st, 0);
+		if (ab != sizeof(m))
+			ZXC_SRV_FAIL(s, st, ab);
+		if (!zxc_is_call_txid(m.txid))
+			ZXC_SRV_FAIL(s, st, m.txid);
+		if (m.client >= s->nclients || m.client >= ZXC_MAX_CLIENTS)
+			ZXC_SRV_FAIL(s, st, m.client);
+		if (m.seq != s->next_seq[m.client])
+			ZXC_SRV_FAIL(s, st, m.seq);
+		if (m.check != zxc_req_check(m.client, m.seq))
+			ZXC_SRV_FAIL(s, st, m.check);
+		s->next_seq[m.client]++;
+		s->last_txid = m.txid;
+		if (s->before_reply && !s->before_reply(s, &m))
+			ZXC_SRV_FAIL(s, st, m.seq);
+		reply = (struct zxc_msg){ m.txid, m.client, m.seq,
+					  zxc_reply_check(m.client, m.seq) };
+		if (s->reply_read && !(s->expect && s->served + 1 == s->expect)) {
+			/* written by the next zxl_channel_reply_read */
+			reply_ah = ah;
+			have_reply = true;
+			continue;
+		}
+		st = zx_channel_write(s->h, 0, &reply, sizeof(reply), hs, ah);
+		if (st != ZX_OK)
+			ZXC_SRV_FAIL(s, st, 0);
+		s->served++;
+		if (s->expect && s->served == s->expect)
+			return 0;
+	}
+}
+
+static inline void *zxc_serve_thread(void *p)
+{
+	zxc_serve(p);
+	return NULL;
+}
+
+/* ---- processes and threads ----------------------------------------------- */
+
+/* State letter of /proc/<pid>/task/<tid>/stat ('?' if unreadable). */
+static inline char zxc_task_state(pid_t pid, pid_t tid)
+{
+	char path[80], buf[512], *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = 0;
+	rp = strrchr(buf, ')');
+	if (!rp || rp[1] != ' ')
+		return '?';
+	return rp[2];
+}
+
+/* Wait until the task is in one of @states (e.g. "S", "tT"); bounded. */
+static inline bool zxc_wait_task_state(pid_t pid, pid_t tid, const char *states,
+				       unsigned int max_ms)
+{
+	for (unsigned int waited = 0; waited <= max_ms; waited += 2) {
+		char c = zxc_task_state(pid, tid);
+
+		if (c != '?' && strchr(states, c))
+			return true;
+		zxt_sleep_ms(2);
+	}
+	return false;
+}
+
+/*
+ * Wait until the task sleeps (state S) inside system call @nr (e.g.
+ * SYS_ioctl), i.e. has entered its blocking call; bounded.  Where
+ * /proc/<pid>/task/<tid>/syscall cannot be read, the state alone counts.
+ */
+static inline bool zxc_wait_task_syscall(pid_t pid, pid_t tid, long nr,
+					 unsigned int max_ms)
+{
+	char path[80], buf[128];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	for (unsigned int waited = 0; waited <= max_ms; waited += 2) {
+		if (zxc_task_state(pid, tid) == 'S') {
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+			if (fd >= 0)
+				close(fd);
+			if (n <= 0)
+				return true;
+			buf[n] = 0;
+			/* "<nr> <args...>" while in a syscall, "running" otherwise */
+			if (buf[0] >= '0' && buf[0] <= '9' && strtol(buf, NULL, 10) == nr)
+				return true;
+		}
+		zxt_sleep_ms(2);
+	}
+	return false;
+}
+
+/* Wait (bounded) until *@p reaches at least @v. */
+static inline bool zxc_wait_counter(volatile uint32_t *p, uint32_t v,
+				    unsigned int max_ms)
+{
+	for (unsigned int waited = 0; waited <= max_ms; waited++) {
+		if (__atomic_load_n(p, __ATOMIC_SEQ_CST) >= v)
+			return true;
+		zxt_sleep_ms(1);
+	}
+	return __atomic_load_n(p, __ATOMIC_SEQ_CST) >= v;
+}
+
+/* Wait (bounded) until @h asserts one of @signals. */
+static inline bool zxc_wait_signal(zx_handle_t h, zx_signals_t signals,
+				   unsigned int max_ms)
+{
+	return zx_object_wait_one(h, signals, zx_deadline_after(ZX_MSEC(max_ms)),
+				  NULL) == ZX_OK;
+}
+
+/*
+ * /sys/module/zx/refcnt: every handle file and open /dev/zx holds one
+ * module reference.  -1 if unreadable (module built in, no sysfs).
+ */
+static inline long zxc_module_refcnt(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open("/sys/module/zx/refcnt", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/* Poll (up to @max_ms) until the module refcount is @want; returns the last value. */
+static inline long zxc_wait_refcnt(long want, unsigned int max_ms)
+{
+	long v = zxc_module_refcnt();
+
+	for (unsigned int waited = 0; v != want && waited < max_ms; waited += 20) {
+		zxt_sleep_ms(20);
+		v = zxc_module_refcnt();
+	}
+	return v;
+}
+
+/* Reap @pid: its exit code, 1000 + signal if killed, negative on error. */
+static inline int zxc_reap(pid_t pid)
+{
+	int status = 0;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 1000 + WTERMSIG(status);
+	return -2;
+}
+
+/* Install @fn for @sig with @flags (SA_RESTART or 0). */
+static inline int zxc_sigaction(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL);
+}
+
+/* Block (@block) or unblock @sig in the calling thread. */
+static inline void zxc_sigmask(int sig, bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+#endif /* ZX_CALL_UTIL_H */
