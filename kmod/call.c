@@ -17,7 +17,8 @@
  * deadline -- Zircon's call_noretry/call_finish split.  A fatal signal
  * removes the waiter at once.  A parked waiter nobody resumes (the thread
  * longjmp'ed away) is dropped by the thread's next call on the endpoint or
- * when the endpoint closes.
+ * when the endpoint closes; one whose thread died is skipped by replies
+ * and dropped by the endpoint's next call.
  *
  * Locking: waiters live on ep->callers under the channel lock (see
  * channel.c).  w->reply and w->status are written under it and read
@@ -78,6 +79,25 @@ static void zx_call_waiter_free(struct zx_call_waiter *w)
 	kfree(w);
 }
 
+static void zx_call_free_list(struct list_head *list)
+{
+	struct zx_call_waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, list, node) {
+		list_del(&w->node);
+		zx_call_waiter_free(w);
+	}
+}
+
+/*
+ * A parked call whose thread is exiting will never be resumed; a reply to
+ * it is queued like a reply that came after a timeout.
+ */
+static bool zx_call_waiter_orphaned(const struct zx_call_waiter *w)
+{
+	return w->parked && (READ_ONCE(w->task->flags) & PF_EXITING);
+}
+
 /* Caller holds the channel lock. */
 static u32 zx_call_new_txid_locked(struct zx_endpoint *ep)
 {
@@ -111,7 +131,8 @@ bool zx_call_take_reply_locked(struct zx_endpoint *ep, struct zx_msg *msg)
 	if (!(txid & ZX_CALL_TXID_BIT))
 		return false;
 	list_for_each_entry(w, &ep->callers, node) {
-		if (w->txid != txid || w->reply || w->status)
+		if (w->txid != txid || w->reply || w->status ||
+		    zx_call_waiter_orphaned(w))
 			continue;
 		WRITE_ONCE(w->reply, msg);
 		if (!w->parked)
@@ -147,18 +168,16 @@ void zx_call_peer_closed_locked(struct zx_endpoint *ep)
  */
 void zx_call_release_all(struct zx_endpoint *ep)
 {
-	struct zx_call_waiter *w, *tmp;
+	struct zx_call_waiter *w;
 	LIST_HEAD(dead);
 
 	spin_lock(ep->obj.lock);
 	list_splice_init(&ep->callers, &dead);
 	spin_unlock(ep->obj.lock);
 
-	list_for_each_entry_safe(w, tmp, &dead, node) {
+	list_for_each_entry(w, &dead, node)
 		WARN_ON_ONCE(!w->parked);
-		list_del(&w->node);
-		zx_call_waiter_free(w);
-	}
+	zx_call_free_list(&dead);
 }
 
 /* The calling thread's parked waiter on @ep, if any.  Caller holds lock. */
@@ -171,6 +190,23 @@ static struct zx_call_waiter *zx_call_find_parked_locked(struct zx_endpoint *ep)
 			return w;
 	}
 	return NULL;
+}
+
+/*
+ * Unlink the parked waiters nobody will resume: the calling thread's own
+ * (it starts a new call instead) and those of threads that died while
+ * parked.  Caller holds the lock and frees @dead after dropping it.
+ */
+static void zx_call_reap_parked_locked(struct zx_endpoint *ep,
+				       struct list_head *dead)
+{
+	struct zx_call_waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &ep->callers, node) {
+		if (w->parked && (w->task == current ||
+				  zx_call_waiter_orphaned(w)))
+			list_move(&w->node, dead);
+	}
 }
 
 /*
@@ -287,8 +323,9 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 {
 	struct zx_handle *h = file->private_data;
 	struct zx_endpoint *ep = zx_endpoint(h->obj);
-	struct zx_call_waiter *w, *stale;
 	struct zxu_ioc_channel_call args;
+	struct zx_call_waiter *w;
+	LIST_HEAD(stale);
 	struct zxu_channel_call_args ca;
 	struct zx_write_params wr;
 	struct zx_msg *msg;
@@ -324,12 +361,10 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 	w->etc = etc;
 
 	spin_lock(ep->obj.lock);
-	stale = zx_call_find_parked_locked(ep);
-	if (stale)
-		list_del(&stale->node);
+	zx_call_reap_parked_locked(ep, &stale);
 	if (zx_endpoint_peer(ep)->closed) {
 		spin_unlock(ep->obj.lock);
-		zx_call_waiter_free(stale);
+		zx_call_free_list(&stale);
 		zx_call_waiter_free(w);
 		zx_msg_free(msg);
 		return -EPIPE;
@@ -340,7 +375,7 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 	list_add_tail(&w->node, &ep->callers);
 	zx_endpoint_deliver_locked(zx_endpoint_peer(ep), msg);
 	spin_unlock(ep->obj.lock);
-	zx_call_waiter_free(stale);
+	zx_call_free_list(&stale);
 
 	return zx_call_wait(file, w, &ca, &args);
 }

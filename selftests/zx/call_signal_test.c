@@ -966,8 +966,11 @@ TEST_F_TIMEOUT(kill, sigkill_caller_mid_call, 120)
 			EXPECT_EQ(ZX_ERR_PEER_CLOSED, st);
 		}
 	}
-	if (variant->keep_alias && !variant->parked) {
-		/* the waiters died with their threads: the replies are plain messages */
+	if (variant->keep_alias) {
+		/*
+		 * The waiters died with their threads, waiting or parked: the
+		 * replies are plain messages, as after a timeout.
+		 */
 		for (uint32_t i = 0; i < n; i++) {
 			struct zxc_msg rd;
 			zx_handle_t rh = 0;

@@ -22,8 +22,11 @@ extern "C" {
  * passes, and read it (as zx_channel_read).  Blocked readers are woken one
  * per message, oldest first.
  *
- * If the reply cannot be written, nothing is read and the write's status
- * is returned (its handles are consumed as zx_channel_write's are).
+ * The read side is checked first: without ZX_RIGHT_READ, or with unknown
+ * read options, nothing is written (the reply's handles are consumed) and
+ * ZX_ERR_ACCESS_DENIED / ZX_ERR_NOT_SUPPORTED is returned.  If the reply
+ * cannot be written, nothing is read and the write's status is returned
+ * (its handles are consumed as zx_channel_write's are).
  * Otherwise the result is the read's: ZX_OK, ZX_ERR_PEER_CLOSED once the
  * queue is empty and the peer is gone, ZX_ERR_TIMED_OUT, ZX_ERR_CANCELED
  * if the handle is closed meanwhile, ZX_ERR_BUFFER_TOO_SMALL, ...
