@@ -107,10 +107,7 @@ FIXTURE_TEARDOWN(sig)
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 
 	setitimer(ITIMER_REAL, &off, NULL);
-	if (self->child > 0) {
-		kill(self->child, SIGKILL);
-		waitpid(self->child, NULL, 0);
-	}
+	zxt_kill_reap(&self->child);
 	if (self->h0)
 		zx_handle_close(self->h0);
 	if (self->h1)
@@ -153,8 +150,8 @@ static void *sigsrv_fn(void *p)
 	for (uint32_t i = 0; i < s->iters; i++) {
 		struct zxc_msg m, rep;
 		uint32_t ab = 0, ah = 0, before;
-		zx_status_t st = zxc_read(s->h, &m, sizeof(m), NULL, 0, &ab, &ah,
-					  zxc_long_deadline());
+		zx_status_t st = zxt_read_handles_blocking(s->h, &m, sizeof(m), &ab, NULL, 0,
+							   &ah, zxt_long_deadline());
 
 		if (st != ZX_OK)
 			SS_FAIL(s, st, i);
@@ -222,7 +219,7 @@ TEST_F_TIMEOUT(sig, handler_during_call_loses_nothing, 120)
 	ASSERT_EQ(0, pthread_create(&t, NULL, sigsrv_fn, &s));
 	for (uint32_t i = 0; i < s.iters; i++) {
 		struct zxc_msg reply;
-		zx_status_t st = zxc_call_msg(self->h0, zxc_long_deadline(), 0, i, &reply);
+		zx_status_t st = zxc_call_msg(self->h0, zxt_long_deadline(), 0, i, &reply);
 
 		if (st != ZX_OK) {
 			__atomic_store_n(&g_release, 1, __ATOMIC_SEQ_CST);
@@ -257,8 +254,8 @@ static void *etc_sig_server(void *p)
 		struct zxc_msg m;
 		zx_handle_t hh[2];
 		uint32_t ab = 0, ah = 0, before;
-		zx_status_t st = zxc_read(s->h, &m, sizeof(m), hh, 2, &ab, &ah,
-					  zxc_long_deadline());
+		zx_status_t st = zxt_read_handles_blocking(s->h, &m, sizeof(m), &ab, hh, 2, &ah,
+							   zxt_long_deadline());
 
 		if (st != ZX_OK || ah != 1 || m.seq != i || !zxc_is_call_txid(m.txid))
 			SS_FAIL(s, st, i);
@@ -297,7 +294,7 @@ TEST_F_TIMEOUT(sig, handler_during_call_etc_keeps_handles, 120)
 						  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd),
 						  .rd_handles = &info, .rd_num_handles = 1 };
 
-		ASSERT_EQ(ZX_OK, zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea,
+		ASSERT_EQ(ZX_OK, zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea,
 						     &ab, &ah)) {
 			TH_LOG("call %u", i);
 		}
@@ -402,7 +399,8 @@ static void *kick_fn(void *p)
 	uint32_t ab = 0, ah = 0;
 
 	zxc_sigmask(SIGUSR1, true);
-	k->st = zxc_read(k->h, &m, sizeof(m), NULL, 0, &ab, &ah, zxc_long_deadline());
+	k->st = zxt_read_handles_blocking(k->h, &m, sizeof(m), &ab, NULL, 0, &ah,
+					  zxt_long_deadline());
 	if (k->st == ZX_OK)
 		k->txid = m.txid;
 	tgkill_(k->tid, SIGUSR1);
@@ -419,12 +417,12 @@ TEST_F(sig, raw_interrupted_call_returns_eintr_and_finish_completes_it)
 	pthread_t t;
 
 	/* nothing interrupted yet: BAD_STATE */
-	EXPECT_EQ(EBADFD, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxc_long_deadline(),
+	EXPECT_EQ(EBADFD, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxt_long_deadline(),
 				   &a, &ab, &ah));
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
 	/* EINTR whatever SA_RESTART says: the request is already out */
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxc_long_deadline(),
+	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
 				  &a, &ab, &ah));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_EQ(ZX_OK, k.st);
@@ -439,13 +437,13 @@ TEST_F(sig, raw_interrupted_call_returns_eintr_and_finish_completes_it)
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), NULL, 0));
 	EXPECT_EQ(W, SIGNALS(self->h0));
 
-	EXPECT_EQ(0, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxc_long_deadline(),
+	EXPECT_EQ(0, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxt_long_deadline(),
 			      &a, &ab, &ah));
 	EXPECT_EQ(sizeof(rd), ab);
 	EXPECT_EQ(0u, ah);
 	EXPECT_EQ(0, memcmp(&rd, &rep, sizeof(rd)));
 	/* finished: nothing left to finish */
-	EXPECT_EQ(EBADFD, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxc_long_deadline(),
+	EXPECT_EQ(EBADFD, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxt_long_deadline(),
 				   &a, &ab, &ah));
 	ASSERT_NOTHING_QUEUED(self->h0);
 }
@@ -500,7 +498,7 @@ TEST_F(sig, abandoned_interrupted_call_does_not_block_new_calls)
 	pthread_t t;
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxc_long_deadline(),
+	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
 				  &a, &ab, &ah));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_EQ(ZX_OK, k.st);
@@ -510,7 +508,7 @@ TEST_F(sig, abandoned_interrupted_call_does_not_block_new_calls)
 	for (uint32_t i = 0; i < 5; i++) {
 		struct zxc_msg reply;
 
-		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxc_long_deadline(), 1, i, &reply));
+		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxt_long_deadline(), 1, i, &reply));
 	}
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(0, s.fail_line);
@@ -529,7 +527,8 @@ static int stop_cont_server(zx_handle_t h, uint32_t iters)
 		uint32_t ab = 0, ah = 0;
 		int rc = 0;
 
-		if (zxc_read(h, &m, sizeof(m), NULL, 0, &ab, &ah, zxc_long_deadline()) != ZX_OK)
+		if (zxt_read_handles_blocking(h, &m, sizeof(m), &ab, NULL, 0, &ah,
+					      zxt_long_deadline()) != ZX_OK)
 			return 10;
 		if (ab != sizeof(m) || !zxc_is_call_txid(m.txid) || m.seq != i ||
 		    m.check != zxc_req_check(0, i))
@@ -539,7 +538,7 @@ static int stop_cont_server(zx_handle_t h, uint32_t iters)
 		if (!zxc_wait_task_syscall(parent, parent, SYS_ioctl, ZXC_BOUND_MS))
 			return 12;
 		kill(parent, SIGSTOP);
-		if (!zxc_wait_task_state(parent, parent, "T", ZXC_BOUND_MS))
+		if (!zxt_wait_task_state(parent, parent, "T", ZXC_BOUND_MS))
 			rc = 13;
 		switch (i % 3) {
 		case 0:	/* reply while stopped */
@@ -569,8 +568,8 @@ static int stop_cont_server(zx_handle_t h, uint32_t iters)
 	{
 		struct zxc_msg m;
 		uint32_t ab = 0, ah = 0;
-		zx_status_t st = zxc_read(h, &m, sizeof(m), NULL, 0, &ab, &ah,
-					  zxc_long_deadline());
+		zx_status_t st = zxt_read_handles_blocking(h, &m, sizeof(m), &ab, NULL, 0, &ah,
+							   zxt_long_deadline());
 
 		if (st != ZX_ERR_PEER_CLOSED)
 			return 17;
@@ -597,13 +596,13 @@ TEST_F_TIMEOUT(sig, sigstop_sigcont_from_another_process, 120)
 	for (uint32_t i = 0; i < ITERS; i++) {
 		struct zxc_msg reply;
 
-		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxc_long_deadline(), 0, i, &reply)) {
+		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxt_long_deadline(), 0, i, &reply)) {
 			TH_LOG("call %u", i);
 		}
 	}
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h0));
 	self->h0 = 0;
-	EXPECT_EQ(0, zxc_reap(self->child));
+	EXPECT_EQ(0, zxt_reap(self->child));
 	self->child = -1;
 }
 
@@ -622,7 +621,8 @@ static int ptrace_server(zx_handle_t h, uint32_t iters)
 		struct zxc_msg m, rep;
 		uint32_t ab = 0, ah = 0;
 
-		if (zxc_read(h, &m, sizeof(m), NULL, 0, &ab, &ah, zxc_long_deadline()) != ZX_OK)
+		if (zxt_read_handles_blocking(h, &m, sizeof(m), &ab, NULL, 0, &ah,
+					      zxt_long_deadline()) != ZX_OK)
 			return 10;
 		if (ab != sizeof(m) || !zxc_is_call_txid(m.txid) || m.seq != i ||
 		    m.check != zxc_req_check(0, i))
@@ -674,7 +674,7 @@ TEST_F_TIMEOUT(sig, ptrace_interrupt_of_waiting_caller, 120)
 			TH_LOG("call %u", i);
 		}
 	}
-	rc = zxc_reap(self->child);
+	rc = zxt_reap(self->child);
 	self->child = -1;
 	if (rc == 77)
 		SKIP(return, "PTRACE_SEIZE of the parent not permitted");
@@ -730,7 +730,7 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	for (uint32_t i = 0; i < STORM_CALLS; i++) {
 		struct zxc_msg reply;
 		uint32_t before = __atomic_load_n(&g_alarms, __ATOMIC_SEQ_CST);
-		zx_status_t st = zxc_call_msg(self->h0, zxc_long_deadline(), 0, i, &reply);
+		zx_status_t st = zxc_call_msg(self->h0, zxt_long_deadline(), 0, i, &reply);
 
 		if (st != ZX_OK)
 			setitimer(ITIMER_REAL, &off, NULL);
@@ -747,7 +747,7 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	EXPECT_GT(__atomic_load_n(&g_alarms, __ATOMIC_SEQ_CST), 0u);
 
 	if (server_process) {
-		EXPECT_EQ(0, zxc_reap(self->child));
+		EXPECT_EQ(0, zxt_reap(self->child));
 		self->child = -1;
 	} else {
 		ASSERT_EQ(0, pthread_join(t, NULL));
@@ -824,11 +824,11 @@ FIXTURE_SETUP(kill)
 
 	zxt_warm_up(_metadata);
 	/* a baseline that is not still settling from an earlier test */
-	self->base = zxc_module_refcnt();
+	self->base = zxt_refcnt();
 	for (int i = 0; i < 20; i++) {
 		zxt_sleep_ms(50);
 		prev = self->base;
-		self->base = zxc_module_refcnt();
+		self->base = zxt_refcnt();
 		if (prev == self->base && i >= 3)
 			break;
 	}
@@ -837,10 +837,7 @@ FIXTURE_SETUP(kill)
 
 FIXTURE_TEARDOWN(kill)
 {
-	if (self->child > 0) {
-		kill(self->child, SIGKILL);
-		waitpid(self->child, NULL, 0);
-	}
+	zxt_kill_reap(&self->child);
 }
 
 struct killed_caller {
@@ -927,8 +924,8 @@ TEST_F_TIMEOUT(kill, sigkill_caller_mid_call, 120)
 		struct zxc_msg m;
 		uint32_t ab = 0, ah = 0;
 
-		ASSERT_EQ(ZX_OK, zxc_read(c1, &m, sizeof(m), got[i], 2, &ab, &ah,
-					  zx_deadline_after(ZX_MSEC(ZXC_BOUND_MS))));
+		ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(c1, &m, sizeof(m), &ab, got[i], 2, &ah,
+				 zx_deadline_after(ZX_MSEC(ZXC_BOUND_MS))));
 		ASSERT_EQ(sizeof(m), ab);
 		ASSERT_EQ(2u, ah);
 		ASSERT_TRUE(zxc_is_call_txid(m.txid));
@@ -945,7 +942,7 @@ TEST_F_TIMEOUT(kill, sigkill_caller_mid_call, 120)
 		ASSERT_EQ(1, read(pfd[0], &b, 1));
 	}
 	ASSERT_EQ(0, kill(self->child, SIGKILL));
-	EXPECT_EQ(1000 + SIGKILL, zxc_reap(self->child));
+	EXPECT_EQ(1000 + SIGKILL, zxt_reap(self->child));
 	self->child = -1;
 	close(pfd[0]);
 
@@ -1008,8 +1005,8 @@ TEST_F_TIMEOUT(kill, sigkill_caller_mid_call, 120)
 	EXPECT_EQ(ZX_OK, zx_handle_close(c1));
 
 	if (self->base < 0)
-		SKIP(return, "/sys/module/zx/refcnt not readable");
-	v = zxc_wait_refcnt(self->base, 10000);
+		SKIP(return, ZXT_REFCNT_PATH " not readable");
+	v = zxt_refcnt_settle(self->base, 10000);
 	EXPECT_EQ(self->base, v);
 }
 

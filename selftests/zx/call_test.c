@@ -73,7 +73,7 @@ static void job_start(struct __test_metadata *_metadata, struct job *j)
 	j->done = 0;
 	j->tid = 0;
 	if (!j->deadline)
-		j->deadline = zxc_long_deadline();
+		j->deadline = zxt_long_deadline();
 	ASSERT_EQ(0, pthread_create(&j->thr, NULL, job_fn, j));
 	while (!__atomic_load_n(&j->tid, __ATOMIC_SEQ_CST))
 		sched_yield();
@@ -141,14 +141,6 @@ static void stop_echo(struct __test_metadata *_metadata, FIXTURE_DATA(call) *sel
 	}
 }
 
-static zx_handle_t new_event(struct __test_metadata *_metadata)
-{
-	zx_handle_t e = ZX_HANDLE_INVALID;
-
-	ASSERT_EQ(ZX_OK, zx_event_create(0, &e));
-	return e;
-}
-
 /*
  * Main thread as the server: read one request from @h (bounded wait) into
  * @buf, with up to @hcap handles.  Returns the request's txid.
@@ -159,8 +151,8 @@ static uint32_t recv_req(struct __test_metadata *_metadata, zx_handle_t h, void 
 {
 	uint32_t lab = 0, lah = 0;
 
-	ASSERT_EQ(ZX_OK, zxc_read(h, buf, cap, hs, hcap, ab ? ab : &lab, ah ? ah : &lah,
-				  bound_deadline()));
+	ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(h, buf, cap, ab ? ab : &lab, hs, hcap,
+						   ah ? ah : &lah, bound_deadline()));
 	ASSERT_GE(ab ? *ab : lab, 4u);
 	return zxc_txid_of(buf);
 }
@@ -266,7 +258,7 @@ TEST_F(call, plain_read_write_server_many_calls)
 	start_echo(_metadata, self);
 	for (uint32_t i = 0; i < 200; i++) {
 		struct zxc_msg reply;
-		zx_time_t dl = (i % 2) ? ZX_TIME_INFINITE : zxc_long_deadline();
+		zx_time_t dl = (i % 2) ? ZX_TIME_INFINITE : zxt_long_deadline();
 
 		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, dl, 0, i, &reply)) {
 			TH_LOG("call %u", i);
@@ -316,7 +308,7 @@ TEST_F(call, reply_smaller_than_buffer)
  */
 TEST_F(call, handles_fit_and_are_consumed)
 {
-	zx_handle_t e = new_event(_metadata), c0, c1, wr[2], rdh[2] = { 0, 0 }, got[4];
+	zx_handle_t e = zxt_event(_metadata), c0, c1, wr[2], rdh[2] = { 0, 0 }, got[4];
 	zx_koid_t ke, kc;
 	uint8_t req[8] = { 0 }, rd[8], buf[64];
 	uint32_t ab = 0, ah = 0, txid;
@@ -376,7 +368,7 @@ TEST_F(call, handles_fit_and_are_consumed)
 /* A 4-byte reply that carries only handles. */
 TEST_F(call, reply_of_only_txid_and_handle)
 {
-	zx_handle_t e = new_event(_metadata), rdh = 0;
+	zx_handle_t e = zxt_event(_metadata), rdh = 0;
 	struct zxc_msg m = zxc_request(0, 0), req;
 	uint8_t rd[16];
 	uint32_t txid;
@@ -418,7 +410,7 @@ static void *plain_reader_fn(void *p)
 
 	__atomic_store_n(&r->tid, zxc_gettid(), __ATOMIC_SEQ_CST);
 	if (!r->poll) {
-		r->wait_st = zx_object_wait_one(r->h, R, zxc_long_deadline(), NULL);
+		r->wait_st = zx_object_wait_one(r->h, R, zxt_long_deadline(), NULL);
 		__atomic_store_n(&r->woke, 1, __ATOMIC_SEQ_CST);
 	}
 	while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
@@ -455,7 +447,7 @@ TEST_F_TIMEOUT(call, replies_not_visible_to_plain_readers, 120)
 	for (uint32_t i = 0; i < 100; i++) {
 		struct zxc_msg reply;
 
-		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxc_long_deadline(), 0, i, &reply));
+		ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxt_long_deadline(), 0, i, &reply));
 		/* READABLE is never raised by a reply */
 		ASSERT_EQ(0u, SIGNALS(self->h0) & R);
 	}
@@ -566,8 +558,7 @@ TEST_F(call, plain_client_messages_never_taken_as_replies)
 		uint8_t b[8];
 		uint32_t ab = SENTINEL;
 
-		ASSERT_EQ(ZX_OK, zxc_read(self->h1, b, sizeof(b), NULL, 0, &ab, NULL,
-					  bound_deadline()));
+		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h1, b, sizeof(b), &ab, bound_deadline()));
 		EXPECT_EQ(i < 4 ? i : 4u, ab);
 	}
 	txid = recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
@@ -627,8 +618,9 @@ static void *lockstep_fn(void *p)
 	for (uint32_t r = 0; r < ls->rounds; r++) {
 		for (uint32_t i = 0; i < ls->nclients; i++) {
 			uint32_t ab = 0, ah = 0;
-			zx_status_t st = zxc_read(ls->h, &reqs[i], sizeof(reqs[i]), NULL, 0,
-						  &ab, &ah, zxc_long_deadline());
+			zx_status_t st = zxt_read_handles_blocking(ls->h, &reqs[i], sizeof(reqs[i]),
+								   &ab, NULL, 0, &ah,
+								   zxt_long_deadline());
 			struct zxc_msg *m = &reqs[i];
 
 			if (st != ZX_OK)
@@ -680,7 +672,7 @@ static void *client_fn(void *p)
 
 	for (uint32_t i = 0; i < c->calls; i++) {
 		struct zxc_msg reply;
-		zx_status_t st = zxc_call_msg(c->h, zxc_long_deadline(), c->id, i, &reply);
+		zx_status_t st = zxc_call_msg(c->h, zxt_long_deadline(), c->id, i, &reply);
 
 		if (st != ZX_OK) {
 			c->err = st;
@@ -798,7 +790,7 @@ TEST_F_TIMEOUT(call, forked_processes_and_threads_share_endpoint, 300)
 		EXPECT_EQ((uint32_t)M, c[i].ok);
 	}
 	for (uint32_t i = 0; i < P; i++) {
-		EXPECT_EQ(0, zxc_reap(pids[i])) {
+		EXPECT_EQ(0, zxt_reap(pids[i])) {
 			TH_LOG("child %u", i);
 		}
 	}
@@ -881,7 +873,7 @@ TEST_F(call, short_request_consumes_handles)
 	uint32_t ab, ah;
 
 	for (uint32_t n = 0; n < 4; n++) {
-		zx_handle_t e = new_event(_metadata), c0, c1;
+		zx_handle_t e = zxt_event(_metadata), c0, c1;
 		zx_handle_t hs[2];
 
 		zxt_channel(_metadata, &c0, &c1);
@@ -892,7 +884,7 @@ TEST_F(call, short_request_consumes_handles)
 					     .rd_bytes = rd, .rd_num_bytes = sizeof(rd) };
 
 		EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-			  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+			  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 		EXPECT_FALSE(zxt_handle_valid(e));
 		EXPECT_FALSE(zxt_handle_valid(c0));
 		/* c0 was closed, not leaked */
@@ -911,8 +903,8 @@ TEST_F(call, invalid_options)
 	uint32_t ab, ah;
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		zx_handle_t e = new_event(_metadata);
-		zx_handle_disposition_t d = { ZX_HANDLE_OP_MOVE, new_event(_metadata), 0,
+		zx_handle_t e = zxt_event(_metadata);
+		zx_handle_disposition_t d = { ZX_HANDLE_OP_MOVE, zxt_event(_metadata), 0,
 					      ZX_RIGHT_SAME_RIGHTS, ZX_OK };
 		zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .wr_handles = &e, .wr_num_handles = 1,
@@ -922,12 +914,12 @@ TEST_F(call, invalid_options)
 						  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 		EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-			  zx_channel_call(self->h0, bad[i], zxc_long_deadline(), &a, &ab, &ah)) {
+			  zx_channel_call(self->h0, bad[i], zxt_long_deadline(), &a, &ab, &ah)) {
 			TH_LOG("options %#x", bad[i]);
 		}
 		EXPECT_FALSE(zxt_handle_valid(e));
 		EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-			  zx_channel_call_etc(self->h0, bad[i], zxc_long_deadline(), &ea, &ab, &ah)) {
+			  zx_channel_call_etc(self->h0, bad[i], zxt_long_deadline(), &ea, &ab, &ah)) {
 			TH_LOG("etc options %#x", bad[i]);
 		}
 		EXPECT_FALSE(zxt_handle_valid(d.handle));
@@ -1003,7 +995,7 @@ TEST_F(call, iovec_request)
  */
 TEST_F(call, unreadable_args_consume_nothing)
 {
-	zx_handle_t e = new_event(_metadata);
+	zx_handle_t e = zxt_event(_metadata);
 	zx_handle_disposition_t d = { ZX_HANDLE_OP_MOVE, e, 0, ZX_RIGHT_SAME_RIGHTS, ZX_OK };
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
@@ -1024,16 +1016,16 @@ TEST_F(call, unreadable_args_consume_nothing)
 	memcpy(edge_etc, &ea, sizeof(ea) - 1);
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), NULL, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), NULL, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), zxt_bad_ptr(), &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), zxt_bad_ptr(), &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(),
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(),
 				  (zx_channel_call_args_t *)edge, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), NULL, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), NULL, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(),
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(),
 				      (zx_channel_call_etc_args_t *)edge_etc, &ab, &ah));
 	EXPECT_EQ(SENTINEL, ab);
 	EXPECT_EQ(SENTINEL, ah);
@@ -1061,12 +1053,12 @@ TEST_F(call, unreadable_wr_handles)
 	uint32_t ab, ah;
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	a.wr_handles = NULL;
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	ASSERT_NOTHING_QUEUED(self->h1);
 }
 
@@ -1079,7 +1071,7 @@ TEST_F(call, rights_read_and_write_both_required)
 	uint32_t ab, ah;
 
 	for (size_t i = 0; i < ARRAY_SIZE(missing); i++) {
-		zx_handle_t c0, c1, r, e = new_event(_metadata);
+		zx_handle_t c0, c1, r, e = zxt_event(_metadata);
 		zx_handle_disposition_t d;
 
 		zxt_channel(_metadata, &c0, &c1);
@@ -1089,19 +1081,19 @@ TEST_F(call, rights_read_and_write_both_required)
 					     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 		EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-			  zx_channel_call(r, 0, zxc_long_deadline(), &a, &ab, &ah)) {
+			  zx_channel_call(r, 0, zxt_long_deadline(), &a, &ab, &ah)) {
 			TH_LOG("without %#x", missing[i]);
 		}
 		EXPECT_FALSE(zxt_handle_valid(e));
 
-		d = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, new_event(_metadata), 0,
+		d = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, zxt_event(_metadata), 0,
 					       ZX_RIGHT_SAME_RIGHTS, ZX_OK };
 		zx_channel_call_etc_args_t ea = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 						  .wr_handles = &d, .wr_num_handles = 1,
 						  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 		EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-			  zx_channel_call_etc(r, 0, zxc_long_deadline(), &ea, &ab, &ah));
+			  zx_channel_call_etc(r, 0, zxt_long_deadline(), &ea, &ab, &ah));
 		EXPECT_FALSE(zxt_handle_valid(d.handle));
 		ASSERT_NOTHING_QUEUED(c1);
 		EXPECT_EQ(ZX_OK, zx_handle_close(r));
@@ -1126,7 +1118,7 @@ TEST_F(call, rights_read_and_write_both_required)
 /* CallFromWrongObjectType: an event is WRONG_TYPE; handles consumed. */
 TEST_F(call, wrong_type)
 {
-	zx_handle_t ev = new_event(_metadata), ep0, ep1;
+	zx_handle_t ev = zxt_event(_metadata), ep0, ep1;
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	uint32_t ab, ah;
 
@@ -1134,21 +1126,21 @@ TEST_F(call, wrong_type)
 	zx_handle_t targets[2] = { ev, ep0 };
 
 	for (int i = 0; i < 2; i++) {
-		zx_handle_t e = new_event(_metadata);
+		zx_handle_t e = zxt_event(_metadata);
 		zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .wr_handles = &e, .wr_num_handles = 1,
 					     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-		zx_handle_disposition_t d = { ZX_HANDLE_OP_MOVE, new_event(_metadata), 0,
+		zx_handle_disposition_t d = { ZX_HANDLE_OP_MOVE, zxt_event(_metadata), 0,
 					      ZX_RIGHT_SAME_RIGHTS, ZX_OK };
 		zx_channel_call_etc_args_t ea = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 						  .wr_handles = &d, .wr_num_handles = 1,
 						  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 		EXPECT_EQ(ZX_ERR_WRONG_TYPE,
-			  zx_channel_call(targets[i], 0, zxc_long_deadline(), &a, &ab, &ah));
+			  zx_channel_call(targets[i], 0, zxt_long_deadline(), &a, &ab, &ah));
 		EXPECT_FALSE(zxt_handle_valid(e));
 		EXPECT_EQ(ZX_ERR_WRONG_TYPE,
-			  zx_channel_call_etc(targets[i], 0, zxc_long_deadline(), &ea, &ab, &ah));
+			  zx_channel_call_etc(targets[i], 0, zxt_long_deadline(), &ea, &ab, &ah));
 		EXPECT_FALSE(zxt_handle_valid(d.handle));
 	}
 	/* the event is untouched */
@@ -1181,11 +1173,11 @@ TEST_F(call, bad_handle)
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-			  zx_channel_call(bad[i], 0, zxc_long_deadline(), &a, &ab, &ah)) {
+			  zx_channel_call(bad[i], 0, zxt_long_deadline(), &a, &ab, &ah)) {
 			TH_LOG("handle %u", bad[i]);
 		}
 		EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-			  zx_channel_call_etc(bad[i], 0, zxc_long_deadline(), &ea, &ab, &ah)) {
+			  zx_channel_call_etc(bad[i], 0, zxt_long_deadline(), &ea, &ab, &ah)) {
 			TH_LOG("handle %u", bad[i]);
 		}
 	}
@@ -1201,7 +1193,7 @@ TEST_F(call, bad_handle)
 /* Peer already closed: PEER_CLOSED, nothing sent, handles consumed. */
 TEST_F(call, peer_closed_before_call)
 {
-	zx_handle_t e = new_event(_metadata), c0, c1;
+	zx_handle_t e = zxt_event(_metadata), c0, c1;
 	zx_handle_t hs[2];
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	uint32_t ab = SENTINEL, ah = SENTINEL;
@@ -1215,7 +1207,7 @@ TEST_F(call, peer_closed_before_call)
 				     .wr_handles = hs, .wr_num_handles = 2,
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_call(self->h0, 0, zxc_long_deadline(),
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_call(self->h0, 0, zxt_long_deadline(),
 						      &a, &ab, &ah));
 	EXPECT_EQ(SENTINEL, ab);
 	EXPECT_FALSE(zxt_handle_valid(e));
@@ -1241,29 +1233,29 @@ TEST_F(call, too_big_request)
 
 	ASSERT_NE(NULL, big);
 	for (uint32_t i = 0; i <= ZXT_MAX_MSG_HANDLES; i++)
-		hs[i] = new_event(_metadata);
+		hs[i] = zxt_event(_metadata);
 	zx_channel_call_args_t a = { .wr_bytes = big, .wr_num_bytes = 8,
 				     .wr_handles = hs, .wr_num_handles = ZXT_MAX_MSG_HANDLES + 1,
 				     .rd_bytes = rd, .rd_num_bytes = sizeof(rd) };
 
 	EXPECT_EQ(ZX_ERR_OUT_OF_RANGE,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	for (uint32_t i = 0; i <= ZXT_MAX_MSG_HANDLES; i++) {
 		EXPECT_FALSE(zxt_handle_valid(hs[i])) {
 			TH_LOG("handle %u not consumed", i);
 		}
 	}
 
-	hs[0] = new_event(_metadata);
+	hs[0] = zxt_event(_metadata);
 	a.wr_num_handles = 1;
 	a.wr_num_bytes = ZXT_MAX_MSG_BYTES + 1;
 	EXPECT_EQ(ZX_ERR_OUT_OF_RANGE,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(hs[0]));
 	a.wr_num_handles = 0;
 	a.wr_num_bytes = 0xffffffffu;
 	EXPECT_EQ(ZX_ERR_OUT_OF_RANGE,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	ASSERT_NOTHING_QUEUED(self->h1);
 	free(big);
 }
@@ -1281,53 +1273,53 @@ TEST_F(call, wr_handle_errors)
 				     .wr_handles = hs, .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 	/* [ok, no TRANSFER]: ACCESS_DENIED, both gone */
-	ok = new_event(_metadata);
-	nt = zxt_replace(_metadata, new_event(_metadata), ZX_RIGHT_WAIT | ZX_RIGHT_SIGNAL);
+	ok = zxt_event(_metadata);
+	nt = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_WAIT | ZX_RIGHT_SIGNAL);
 	hs[0] = ok;
 	hs[1] = nt;
 	a.wr_num_handles = 2;
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(ok));
 	EXPECT_FALSE(zxt_handle_valid(nt));
 
 	/* the same handle twice: BAD_HANDLE (second time), gone */
-	ok = new_event(_metadata);
+	ok = zxt_event(_metadata);
 	hs[0] = ok;
 	hs[1] = ok;
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(ok));
 
 	/* [bogus, ok]: BAD_HANDLE, the good one consumed anyway */
-	ok = new_event(_metadata);
+	ok = zxt_event(_metadata);
 	hs[0] = (zx_handle_t)zxt_closed_fd();
 	hs[1] = ok;
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(ok));
 
 	/* [ok, no TRANSFER, bogus]: the first error is returned */
-	ok = new_event(_metadata);
-	nt = zxt_replace(_metadata, new_event(_metadata), ZX_RIGHT_WAIT);
+	ok = zxt_event(_metadata);
+	nt = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_WAIT);
 	hs[0] = ok;
 	hs[1] = nt;
 	hs[2] = (zx_handle_t)zxt_closed_fd();
 	a.wr_num_handles = 3;
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(ok));
 	EXPECT_FALSE(zxt_handle_valid(nt));
 	ASSERT_NOTHING_QUEUED(self->h1);
 	EXPECT_EQ(W, SIGNALS(self->h1));
 
 	/* the calling endpoint itself: NOT_SUPPORTED, and it is consumed */
-	ok = new_event(_metadata);
+	ok = zxt_event(_metadata);
 	hs[0] = ok;
 	hs[1] = self->h0;
 	a.wr_num_handles = 2;
 	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(ok));
 	EXPECT_FALSE(zxt_handle_valid(self->h0));
 	self->h0 = 0;
@@ -1341,31 +1333,31 @@ TEST_F(call, error_precedence)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	uint32_t ab, ah;
-	zx_handle_t ev = new_event(_metadata), nw, c0, c1;
+	zx_handle_t ev = zxt_event(_metadata), nw, c0, c1;
 	zx_handle_t hs[ZXT_MAX_MSG_HANDLES + 1];
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 	memset(hs, 0, sizeof(hs));
 	/* 2 (options) before 3 (lookup) */
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_call(ev, 1, zxc_long_deadline(), &a, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_call(ev, 1, zxt_long_deadline(), &a, &ab, &ah));
 	/* 3 (type) before 4/5 (message) */
 	a.wr_num_bytes = 2;
-	EXPECT_EQ(ZX_ERR_WRONG_TYPE, zx_channel_call(ev, 0, zxc_long_deadline(), &a, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_WRONG_TYPE, zx_channel_call(ev, 0, zxt_long_deadline(), &a, &ab, &ah));
 	/* 3 (rights) before 5 */
 	zxt_channel(_metadata, &c0, &c1);
 	nw = zxt_replace(_metadata, c0, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WRITE);
-	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_channel_call(nw, 0, zxc_long_deadline(), &a, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_channel_call(nw, 0, zxt_long_deadline(), &a, &ab, &ah));
 	/* 4 (too many handles) before 5 (too short) */
 	a.wr_handles = hs;
 	a.wr_num_handles = ZXT_MAX_MSG_HANDLES + 1;
 	EXPECT_EQ(ZX_ERR_OUT_OF_RANGE,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	/* 5 (too short) before 6 (handles) */
 	hs[0] = (zx_handle_t)zxt_closed_fd();
 	a.wr_num_handles = 1;
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah));
+		  zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah));
 	/* 6 (handles) before 7 (peer closed) */
 	ASSERT_EQ(ZX_OK, zx_handle_close(c1));
 	zx_handle_t c2, c3;
@@ -1374,9 +1366,9 @@ TEST_F(call, error_precedence)
 	ASSERT_EQ(ZX_OK, zx_handle_close(c3));
 	a.wr_num_bytes = sizeof(m);
 	hs[0] = (zx_handle_t)zxt_closed_fd();
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_call(c2, 0, zxc_long_deadline(), &a, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_call(c2, 0, zxt_long_deadline(), &a, &ab, &ah));
 	a.wr_num_handles = 0;
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_call(c2, 0, zxc_long_deadline(), &a, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_call(c2, 0, zxt_long_deadline(), &a, &ab, &ah));
 	ASSERT_NOTHING_QUEUED(self->h1);
 	EXPECT_EQ(ZX_OK, zx_handle_close(ev));
 	EXPECT_EQ(ZX_OK, zx_handle_close(nw));
@@ -1396,7 +1388,7 @@ TEST_F(call, past_deadline_sends_then_late_reply_is_queued)
 
 	for (size_t i = 0; i < ARRAY_SIZE(past) + 1; i++) {
 		zx_time_t dl = i < ARRAY_SIZE(past) ? past[i] : zx_clock_get_monotonic() - 1;
-		zx_handle_t e = new_event(_metadata), got = 0, rdh = 0;
+		zx_handle_t e = zxt_event(_metadata), got = 0, rdh = 0;
 		zx_koid_t ke = zxt_koid(e);
 		struct zxc_msg m = zxc_request(1, (uint32_t)i), req, rd;
 		uint32_t ab = SENTINEL, ah = SENTINEL;
@@ -1521,8 +1513,8 @@ TEST_F(call, peer_process_killed_mid_call)
 		uint32_t ab = 0, ah = 0;
 
 		zx_handle_close(self->h0);
-		if (zxc_read(self->h1, &req, sizeof(req), NULL, 0, &ab, &ah,
-			     zxc_long_deadline()) != ZX_OK)
+		if (zxt_read_handles_blocking(self->h1, &req, sizeof(req), &ab, NULL, 0, &ah,
+					      zxt_long_deadline()) != ZX_OK)
 			_exit(2);
 		/* got the request; never answer it */
 		if (write(pfd[1], "r", 1) != 1)
@@ -1539,10 +1531,10 @@ TEST_F(call, peer_process_killed_mid_call)
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 	job_start(_metadata, &j);
 	ASSERT_EQ(1, read(pfd[0], &b, 1));
-	ASSERT_TRUE(zxt_wait_process_sleeping(child, ZXC_BOUND_MS));
+	ASSERT_TRUE(zxt_wait_task_state(child, child, "SD", ZXC_BOUND_MS));
 	EXPECT_FALSE(job_done(&j));
 	ASSERT_EQ(0, kill(child, SIGKILL));
-	EXPECT_EQ(1000 + SIGKILL, zxc_reap(child));
+	EXPECT_EQ(1000 + SIGKILL, zxt_reap(child));
 	job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, j.st);
 	EXPECT_EQ(PC, SIGNALS(self->h0));
@@ -1900,7 +1892,7 @@ TEST_F(call, etc_readonly_rd_handles)
  */
 TEST_F(call, etc_dispositions_and_handle_info)
 {
-	zx_handle_t e1 = new_event(_metadata), e2 = new_event(_metadata), c0, c1;
+	zx_handle_t e1 = zxt_event(_metadata), e2 = zxt_event(_metadata), c0, c1;
 	zx_handle_t back[3];
 	zx_handle_info_t srv[4], rdi[4];
 	zx_koid_t k1 = zxt_koid(e1), k2 = zxt_koid(e2), kc;
@@ -2006,8 +1998,8 @@ TEST_F(call, etc_disposition_errors)
 	zx_handle_t ok, nt, nd;
 
 	/* [ok, no TRANSFER, bogus]: ACCESS_DENIED; results OK / ACCESS_DENIED / BAD_HANDLE */
-	ok = new_event(_metadata);
-	nt = zxt_replace(_metadata, new_event(_metadata), ZX_RIGHT_WAIT | ZX_RIGHT_SIGNAL);
+	ok = zxt_event(_metadata);
+	nt = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_WAIT | ZX_RIGHT_SIGNAL);
 	d[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, ok, 0, ZX_RIGHT_SAME_RIGHTS, ZX_OK };
 	d[1] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, nt, 0, ZX_RIGHT_SAME_RIGHTS, ZX_OK };
 	d[2] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, (zx_handle_t)zxt_closed_fd(), 0,
@@ -2015,7 +2007,7 @@ TEST_F(call, etc_disposition_errors)
 	ea.wr_handles = d;
 	ea.wr_num_handles = 3;
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_OK, d[0].result);
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, d[1].result);
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, d[2].result);
@@ -2023,43 +2015,43 @@ TEST_F(call, etc_disposition_errors)
 	EXPECT_FALSE(zxt_handle_valid(nt));
 
 	/* wrong type: WRONG_TYPE, consumed */
-	ok = new_event(_metadata);
+	ok = zxt_event(_metadata);
 	d[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, ok, ZX_OBJ_TYPE_CHANNEL,
 					  ZX_RIGHT_SAME_RIGHTS, 5 };
 	ea.wr_num_handles = 1;
 	EXPECT_EQ(ZX_ERR_WRONG_TYPE,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_WRONG_TYPE, d[0].result);
 	EXPECT_FALSE(zxt_handle_valid(ok));
 
 	/* unknown operation: INVALID_ARGS, consumed like a MOVE */
-	ok = new_event(_metadata);
+	ok = zxt_event(_metadata);
 	d[0] = (zx_handle_disposition_t){ 9999, ok, 0, ZX_RIGHT_SAME_RIGHTS, 5 };
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, d[0].result);
 	EXPECT_FALSE(zxt_handle_valid(ok));
 
 	/* more rights than the source has: INVALID_ARGS, consumed */
-	ok = zxt_replace(_metadata, new_event(_metadata), ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT);
+	ok = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT);
 	d[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, ok, 0,
 					  ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT | ZX_RIGHT_SIGNAL, 5 };
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, d[0].result);
 	EXPECT_FALSE(zxt_handle_valid(ok));
 
 	/* DUPLICATE without the DUPLICATE right: ACCESS_DENIED, source stays */
-	nd = zxt_replace(_metadata, new_event(_metadata), ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT);
+	nd = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT);
 	d[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_DUPLICATE, nd, 0, ZX_RIGHT_SAME_RIGHTS, 5 };
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, d[0].result);
 	EXPECT_TRUE(zxt_handle_valid(nd));
 
 	/* [failing DUPLICATE, good MOVE, good DUPLICATE]: MOVE consumed, sources stay */
-	ok = new_event(_metadata);
-	zx_handle_t dup_src = new_event(_metadata);
+	ok = zxt_event(_metadata);
+	zx_handle_t dup_src = zxt_event(_metadata);
 
 	d[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_DUPLICATE, nd, 0, ZX_RIGHT_SAME_RIGHTS, 5 };
 	d[1] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, ok, 0, ZX_RIGHT_SAME_RIGHTS, 6 };
@@ -2067,7 +2059,7 @@ TEST_F(call, etc_disposition_errors)
 					  ZX_RIGHT_SAME_RIGHTS, 7 };
 	ea.wr_num_handles = 3;
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, d[0].result);
 	EXPECT_EQ(6, d[1].result);
 	EXPECT_EQ(7, d[2].result);
@@ -2081,14 +2073,14 @@ TEST_F(call, etc_disposition_errors)
 					  ZX_RIGHT_SAME_RIGHTS, 5 };
 	ea.wr_num_handles = 1;
 	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED, d[0].result);
 	EXPECT_TRUE(zxt_handle_valid(self->h0));
 	EXPECT_EQ(W, SIGNALS(self->h1));
 	/* ... MOVE: NOT_SUPPORTED, and it is consumed */
 	d[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, self->h0, 0, ZX_RIGHT_SAME_RIGHTS, 5 };
 	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED, d[0].result);
 	EXPECT_FALSE(zxt_handle_valid(self->h0));
 	self->h0 = 0;
@@ -2103,7 +2095,7 @@ TEST_F(call, etc_results_write_back_fault)
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	uint32_t ab, ah;
 	zx_handle_disposition_t *ro = zxt_readonly_page();
-	zx_handle_t nt = zxt_replace(_metadata, new_event(_metadata), ZX_RIGHT_WAIT);
+	zx_handle_t nt = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_WAIT);
 	zx_handle_disposition_t *rw;
 
 	ASSERT_NE(NULL, ro);
@@ -2117,7 +2109,7 @@ TEST_F(call, etc_results_write_back_fault)
 					  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(nt));
 	ASSERT_NOTHING_QUEUED(self->h1);
 	munmap(rw, 4096);
@@ -2128,7 +2120,7 @@ TEST_F(call, etc_request_errors)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	uint32_t ab, ah;
-	zx_handle_t mv = new_event(_metadata), dup_src = new_event(_metadata);
+	zx_handle_t mv = zxt_event(_metadata), dup_src = zxt_event(_metadata);
 	zx_handle_disposition_t d[2] = {
 		{ ZX_HANDLE_OP_MOVE, mv, 0, ZX_RIGHT_SAME_RIGHTS, 0 },
 		{ ZX_HANDLE_OP_DUPLICATE, dup_src, 0, ZX_RIGHT_SAME_RIGHTS, 0 },
@@ -2139,19 +2131,19 @@ TEST_F(call, etc_request_errors)
 
 	/* 1 byte: INVALID_ARGS, the MOVE consumed, the DUPLICATE source kept */
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(mv));
 	EXPECT_TRUE(zxt_handle_valid(dup_src));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	/* peer closed: PEER_CLOSED, same consumption */
-	mv = new_event(_metadata);
+	mv = zxt_event(_metadata);
 	d[0].handle = mv;
 	ea.wr_num_bytes = sizeof(m);
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
 	self->h1 = 0;
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
-		  zx_channel_call_etc(self->h0, 0, zxc_long_deadline(), &ea, &ab, &ah));
+		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(), &ea, &ab, &ah));
 	EXPECT_FALSE(zxt_handle_valid(mv));
 	EXPECT_TRUE(zxt_handle_valid(dup_src));
 	EXPECT_EQ(ZX_OK, zx_handle_close(dup_src));

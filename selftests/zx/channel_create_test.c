@@ -165,13 +165,6 @@ TEST(handles_are_distinct_fds_while_open)
 	}
 }
 
-static int cmp_koid(const void *a, const void *b)
-{
-	zx_koid_t x = *(const zx_koid_t *)a, y = *(const zx_koid_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 TEST(koids_never_reused)
 {
 	enum { ROUNDS = 500 };
@@ -198,7 +191,7 @@ TEST(koids_never_reused)
 	k[2 * ROUNDS] = zxt_koid(ev);
 	EXPECT_EQ(ZX_OK, zx_handle_close(ev));
 
-	qsort(k, 2 * ROUNDS + 1, sizeof(*k), cmp_koid);
+	qsort(k, 2 * ROUNDS + 1, sizeof(*k), zxt_cmp_koid);
 	ASSERT_NE(ZX_KOID_INVALID, k[0]);
 	for (int i = 1; i < 2 * ROUNDS + 1; i++) {
 		ASSERT_NE(k[i - 1], k[i]) {

@@ -15,11 +15,6 @@
 
 enum { NMSG = 2000, MAX_THREADS = 8 };
 
-static zx_time_t long_deadline(void)
-{
-	return zx_deadline_after(ZXT_LONG_DEADLINE_NS);
-}
-
 /* ---- concurrent readers ------------------------------------------------------------ */
 
 struct reader {
@@ -52,7 +47,7 @@ static void *reader_fn(void *p)
 			r->err = st;
 			return NULL;
 		}
-		st = zx_object_wait_one(r->h, R | PC, long_deadline(), NULL);
+		st = zx_object_wait_one(r->h, R | PC, zxt_long_deadline(), NULL);
 		if (st != ZX_OK) {
 			r->err = st;
 			return NULL;
@@ -223,7 +218,8 @@ TEST_F_TIMEOUT(writers, every_message_exactly_once, 180)
 	for (uint32_t k = 0; k < per * n; k++) {
 		uint32_t msg[2] = { 0, 0 }, ab = 0;
 
-		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h1, msg, sizeof(msg), &ab, long_deadline()));
+		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h1, msg, sizeof(msg), &ab,
+						   zxt_long_deadline()));
 		ASSERT_EQ(sizeof(msg), ab);
 		ASSERT_LT(msg[0], (uint32_t)n);
 		/* per-writer FIFO: each writer's messages arrive in its order, none missing */
@@ -313,7 +309,7 @@ TEST_F_TIMEOUT(race, no_spurious_readable, 180)
 		}
 		ASSERT_EQ(ZX_ERR_SHOULD_WAIT, st);
 		waits++;
-		ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h1, R | PC, long_deadline(), &obs));
+		ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h1, R | PC, zxt_long_deadline(), &obs));
 		ASSERT_NE(0u, obs & R) {
 			TH_LOG("woken with %#x", obs);
 		}
@@ -364,7 +360,7 @@ TEST_F_TIMEOUT(race, readable_matches_queue_state, 180)
 			got++;
 		} else {
 			ASSERT_EQ(ZX_ERR_SHOULD_WAIT, st);
-			ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h1, R, long_deadline(), NULL));
+			ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h1, R, zxt_long_deadline(), NULL));
 		}
 	}
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -385,7 +381,7 @@ TEST_F_TIMEOUT(race, close_while_reading_loses_nothing, 180)
 	for (;;) {
 		uint32_t v = 0;
 
-		st = zxt_read_u32(self->h1, &v, long_deadline());
+		st = zxt_read_u32(self->h1, &v, zxt_long_deadline());
 		if (st != ZX_OK)
 			break;
 		ASSERT_EQ(got, v);
@@ -443,13 +439,6 @@ static void *creator_fn(void *p)
 	return NULL;
 }
 
-static int cmp_koid(const void *a, const void *b)
-{
-	zx_koid_t x = *(const zx_koid_t *)a, y = *(const zx_koid_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 FIXTURE(stress) {
 	struct creator c[CREATORS];
 };
@@ -485,7 +474,7 @@ TEST_F_TIMEOUT(stress, concurrent_create_use_close, 180)
 	}
 	/* nothing leaked, no koid handed out twice */
 	EXPECT_EQ(before, zxt_count_fds());
-	qsort(all, n, sizeof(*all), cmp_koid);
+	qsort(all, n, sizeof(*all), zxt_cmp_koid);
 	ASSERT_NE(ZX_KOID_INVALID, all[0]);
 	for (uint32_t i = 1; i < n; i++) {
 		ASSERT_NE(all[i - 1], all[i]);

@@ -11,8 +11,6 @@
 
 #define EP_PC	ZX_EVENTPAIR_PEER_CLOSED
 
-#define EXPECT_GONE(h) EXPECT_FALSE(zxt_fd_is_open((int)(h)))
-#define EXPECT_ALIVE(h) EXPECT_TRUE(zxt_handle_valid(h))
 
 FIXTURE(ev) {
 	long base;
@@ -87,44 +85,16 @@ TEST_F(ev, event_signal_bits)
 	EXPECT_EQ(0u, SIGNALS(e));
 }
 
-struct waiter {
-	zx_handle_t h;
-	zx_signals_t want, obs;
-	zx_status_t st;
-	pid_t tid;
-	int started;
-};
-
-static void *wait_fn(void *p)
-{
-	struct waiter *w = p;
-
-	w->tid = gettid();
-	__atomic_store_n(&w->started, 1, __ATOMIC_SEQ_CST);
-	w->st = zx_object_wait_one(w->h, w->want, zxt_long_deadline(), &w->obs);
-	return NULL;
-}
-
-static void start_waiter(struct __test_metadata *_metadata, struct waiter *w, pthread_t *t)
-{
-	w->st = 1;
-	ASSERT_EQ(0, pthread_create(t, NULL, wait_fn, w));
-	while (!__atomic_load_n(&w->started, __ATOMIC_SEQ_CST))
-		zxt_sleep_ms(1);
-	ASSERT_TRUE(zxt_wait_thread_sleeping(w->tid, 20000));
-	zxt_sleep_ms(50);
-}
-
 TEST_F(ev, event_wait_woken_by_signal_from_thread)
 {
 	zx_handle_t e = zxt_event(_metadata), d;
-	struct waiter w = { 0 };
+	struct zxt_waiter w = { 0 };
 	pthread_t t;
 
 	d = zxt_dup(_metadata, e, ZX_RIGHT_SAME_RIGHTS);
 	w.h = e;
 	w.want = ZX_EVENT_SIGNALED;
-	start_waiter(_metadata, &w, &t);
+	zxt_start_waiter(_metadata, &w, &t, 50);
 	/* a user bit the waiter does not want does not end the wait */
 	ASSERT_EQ(ZX_OK, zx_object_signal(d, 0, ZX_USER_SIGNAL_4));
 	zxt_sleep_ms(50);
@@ -277,13 +247,13 @@ TEST_F(ev, eventpair_peer_closed_only_with_last_handle)
 TEST_F(ev, eventpair_wait_woken_by_peer_close_from_thread)
 {
 	zx_handle_t a, b;
-	struct waiter w = { 0 };
+	struct zxt_waiter w = { 0 };
 	pthread_t t;
 
 	zxt_eventpair(_metadata, &a, &b);
 	w.h = a;
 	w.want = EP_PC;
-	start_waiter(_metadata, &w, &t);
+	zxt_start_waiter(_metadata, &w, &t, 50);
 	ASSERT_EQ(ZX_OK, zx_handle_close(b));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(ZX_OK, w.st);
@@ -293,13 +263,13 @@ TEST_F(ev, eventpair_wait_woken_by_peer_close_from_thread)
 TEST_F(ev, eventpair_wait_woken_by_signal_peer_from_thread)
 {
 	zx_handle_t a, b;
-	struct waiter w = { 0 };
+	struct zxt_waiter w = { 0 };
 	pthread_t t;
 
 	zxt_eventpair(_metadata, &a, &b);
 	w.h = a;
 	w.want = ZX_EVENTPAIR_SIGNALED | EP_PC;
-	start_waiter(_metadata, &w, &t);
+	zxt_start_waiter(_metadata, &w, &t, 50);
 	ASSERT_EQ(ZX_OK, zx_object_signal_peer(b, 0, ZX_EVENTPAIR_SIGNALED));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(ZX_OK, w.st);

@@ -23,8 +23,6 @@
 #define PC	ZX_CHANNEL_PEER_CLOSED
 #define EP_PC	ZX_EVENTPAIR_PEER_CLOSED
 
-#define EXPECT_GONE(h) EXPECT_FALSE(zxt_fd_is_open((int)(h)))
-#define EXPECT_ALIVE(h) EXPECT_TRUE(zxt_handle_valid(h))
 
 #define EXEC_CHILD_ARG	"--zxt-lifetime-exec-child"
 
@@ -618,38 +616,10 @@ TEST_F(lt, fork_alias_survives_move_in_parent)
 	close_all_and_check(_metadata, self);
 }
 
-struct waiter {
-	zx_handle_t h;
-	zx_signals_t want, obs;
-	zx_status_t st;
-	pid_t tid;
-	int started;
-};
-
-static void *wait_fn(void *p)
-{
-	struct waiter *w = p;
-
-	w->tid = gettid();
-	__atomic_store_n(&w->started, 1, __ATOMIC_SEQ_CST);
-	w->st = zx_object_wait_one(w->h, w->want, zxt_long_deadline(), &w->obs);
-	return NULL;
-}
-
-static void start_waiter(struct __test_metadata *_metadata, struct waiter *w, pthread_t *t)
-{
-	w->st = 1;
-	ASSERT_EQ(0, pthread_create(t, NULL, wait_fn, w));
-	while (!__atomic_load_n(&w->started, __ATOMIC_SEQ_CST))
-		zxt_sleep_ms(1);
-	ASSERT_TRUE(zxt_wait_thread_sleeping(w->tid, 20000));
-	zxt_sleep_ms(100);
-}
-
 TEST_F(lt, wait_canceled_when_fd_moved_into_message)
 {
 	zx_handle_t h0, h1, e = zxt_event(_metadata), keep, got = 0;
-	struct waiter w = { 0 };
+	struct zxt_waiter w = { 0 };
 	zx_time_t start;
 	uint32_t ah = 0;
 	pthread_t t;
@@ -658,7 +628,7 @@ TEST_F(lt, wait_canceled_when_fd_moved_into_message)
 	keep = zxt_dup(_metadata, e, ZX_RIGHT_SAME_RIGHTS);
 	w.h = e;
 	w.want = ZX_EVENT_SIGNALED;
-	start_waiter(_metadata, &w, &t);
+	zxt_start_waiter(_metadata, &w, &t, 100);
 	start = zx_clock_get_monotonic();
 	ASSERT_EQ(ZX_OK, zx_channel_write(h0, 0, NULL, 0, &e, 1));
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -678,7 +648,7 @@ TEST_F(lt, wait_canceled_when_fd_moved_into_message)
 TEST_F(lt, wait_on_alias_not_canceled_by_move)
 {
 	zx_handle_t h0, h1, e = zxt_event(_metadata), got = 0;
-	struct waiter w = { 0 };
+	struct zxt_waiter w = { 0 };
 	uint32_t ah = 0;
 	pthread_t t;
 	int alias = dup((int)e);
@@ -687,7 +657,7 @@ TEST_F(lt, wait_on_alias_not_canceled_by_move)
 	zxt_channel(_metadata, &h0, &h1);
 	w.h = (zx_handle_t)alias;
 	w.want = ZX_EVENT_SIGNALED;
-	start_waiter(_metadata, &w, &t);
+	zxt_start_waiter(_metadata, &w, &t, 100);
 	ASSERT_EQ(ZX_OK, zx_channel_write(h0, 0, NULL, 0, &e, 1));
 	zxt_sleep_ms(100);
 	/* still waiting: its fd still names the handle */
@@ -703,13 +673,13 @@ TEST_F(lt, wait_on_alias_not_canceled_by_move)
 TEST_F(lt, wait_canceled_when_fd_replaced)
 {
 	zx_handle_t c0, c1, r;
-	struct waiter w = { 0 };
+	struct zxt_waiter w = { 0 };
 	pthread_t t;
 
 	zxt_channel(_metadata, &c0, &c1);
 	w.h = c1;
 	w.want = R;
-	start_waiter(_metadata, &w, &t);
+	zxt_start_waiter(_metadata, &w, &t, 100);
 	r = zxt_replace(_metadata, c1, ZX_RIGHT_SAME_RIGHTS);
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(ZX_ERR_CANCELED, w.st);

@@ -13,8 +13,6 @@
 #define R	ZX_CHANNEL_READABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-#define EXPECT_GONE(h) EXPECT_FALSE(zxt_fd_is_open((int)(h)))
-#define EXPECT_ALIVE(h) EXPECT_TRUE(zxt_handle_valid(h))
 
 FIXTURE(rights) {
 	zx_handle_t h0, h1;

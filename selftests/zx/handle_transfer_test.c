@@ -23,8 +23,6 @@
 /* A handle value that is no fd at all (far above any fd table). */
 #define BOGUS	((zx_handle_t)0x7ffffff0u)
 
-#define EXPECT_GONE(h) EXPECT_FALSE(zxt_fd_is_open((int)(h)))
-#define EXPECT_ALIVE(h) EXPECT_TRUE(zxt_handle_valid(h))
 
 FIXTURE(xfer) {
 	zx_handle_t h0, h1;

@@ -40,34 +40,21 @@ FIXTURE_SETUP(mp)
 
 FIXTURE_TEARDOWN(mp)
 {
-	if (self->child > 0) {
-		kill(self->child, SIGKILL);
-		waitpid(self->child, NULL, 0);
-	}
+	zxt_kill_reap(&self->child);
 	if (self->h0)
 		zx_handle_close(self->h0);
 	if (self->h1)
 		zx_handle_close(self->h1);
 }
 
-static zx_time_t long_deadline(void)
-{
-	return zx_deadline_after(ZXT_LONG_DEADLINE_NS);
-}
-
 /* Reap the child and return its exit code (or 1000 + signal). */
 static int reap(FIXTURE_DATA(mp) *self)
 {
-	int status = 0;
+	int rc = zxt_reap(self->child);
 
-	if (waitpid(self->child, &status, 0) != self->child)
-		return -1;
-	self->child = -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 1000 + WTERMSIG(status);
-	return -2;
+	if (rc != -1)	/* -1: not reaped, the teardown still kills it */
+		self->child = -1;
+	return rc;
 }
 
 /* ---- message exchange ------------------------------------------------------------------ */
@@ -79,7 +66,7 @@ static int ping_pong_child(zx_handle_t h)
 	for (uint32_t i = 0; i < PINGS; i++) {
 		uint32_t v = 0;
 
-		if (zxt_read_u32(h, &v, long_deadline()) != ZX_OK)
+		if (zxt_read_u32(h, &v, zxt_long_deadline()) != ZX_OK)
 			return 10;
 		if (v != i)
 			return 11;
@@ -103,7 +90,7 @@ TEST_F(mp, ping_pong_in_order)
 		uint32_t v = 0;
 
 		ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, i));
-		ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, long_deadline()));
+		ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, zxt_long_deadline()));
 		ASSERT_EQ(i * 3 + 1, v);
 	}
 	EXPECT_EQ(0, reap(self));
@@ -127,7 +114,7 @@ static int stream_child(zx_handle_t h)
 		char exp[64];
 		uint32_t ab = 0, len = 4 + (i * 7) % 60;
 
-		if (zxt_read_blocking(h, buf, sizeof(buf), &ab, long_deadline()) != ZX_OK)
+		if (zxt_read_blocking(h, buf, sizeof(buf), &ab, zxt_long_deadline()) != ZX_OK)
 			return 21;
 		zxt_fill(exp, len, i);
 		memcpy(exp, &i, 4);
@@ -162,7 +149,8 @@ TEST_F_TIMEOUT(mp, stream_both_directions, 120)
 		char exp[64];
 		uint32_t ab = 0, len = 4 + i % 60;
 
-		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h0, buf, sizeof(buf), &ab, long_deadline()));
+		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h0, buf, sizeof(buf), &ab,
+						   zxt_long_deadline()));
 		zxt_fill(exp, len, i + 100000);
 		memcpy(exp, &i, 4);
 		ASSERT_EQ(len, ab);
@@ -196,7 +184,7 @@ TEST_F(mp, child_inherits_handle)
 		if (zx_object_get_info(self->h1, ZX_INFO_HANDLE_COUNT, &cnt, sizeof(cnt),
 				       NULL, NULL) != ZX_OK || cnt.handle_count != 1)
 			_exit(32);
-		if (zxt_read_u32(self->h1, &v, long_deadline()) != ZX_OK || v != 0x5151)
+		if (zxt_read_u32(self->h1, &v, zxt_long_deadline()) != ZX_OK || v != 0x5151)
 			_exit(33);
 		if (zxt_write_u32(self->h1, 0x6161) != ZX_OK)
 			_exit(34);
@@ -246,7 +234,7 @@ TEST_F(mp, endpoint_closes_when_child_drops_last_alias)
 
 		zx_handle_close(self->h0);
 		/* wait for the go, then exit without closing anything */
-		if (zxt_read_u32(self->h1, &v, long_deadline()) != ZX_OK)
+		if (zxt_read_u32(self->h1, &v, zxt_long_deadline()) != ZX_OK)
 			_exit(50);
 		_exit(v == 1 ? 0 : 51);
 	}
@@ -255,7 +243,7 @@ TEST_F(mp, endpoint_closes_when_child_drops_last_alias)
 	/* the child still holds the endpoint */
 	EXPECT_EQ(W, SIGNALS(self->h0));
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
-	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, PC, long_deadline(), NULL));
+	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, PC, zxt_long_deadline(), NULL));
 	EXPECT_EQ(PC, SIGNALS(self->h0));
 	EXPECT_EQ(0, reap(self));
 }
@@ -323,12 +311,12 @@ TEST_F(mp, sigkilled_child_closes_its_endpoint)
 	}
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
 	self->h1 = 0;
-	ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h0, ZX_USER_SIGNAL_0, long_deadline(), NULL));
+	ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h0, ZX_USER_SIGNAL_0, zxt_long_deadline(), NULL));
 	/* the child is alive and holds its end */
 	EXPECT_EQ(W | R | ZX_USER_SIGNAL_0, SIGNALS(self->h0));
 
 	ASSERT_EQ(0, kill(self->child, SIGKILL));
-	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, PC, long_deadline(), NULL));
+	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, PC, zxt_long_deadline(), NULL));
 	EXPECT_EQ(1000 + SIGKILL, reap(self));
 
 	/* messages written before the death are still there */
@@ -357,7 +345,7 @@ TEST_F(mp, exec_closes_cloexec_handles)
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
 	self->h1 = 0;
 	/* the exec dropped the child's alias: the endpoint is closed ... */
-	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, PC, long_deadline(), NULL));
+	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, PC, zxt_long_deadline(), NULL));
 	/* ... while the child is still alive (sleeping in the new image) */
 	EXPECT_EQ(0, waitpid(self->child, &status, WNOHANG));
 }
@@ -374,13 +362,13 @@ TEST_F(mp, peer_close_seen_by_waiter_in_other_process)
 
 		/* drop our alias of the end the parent will close */
 		zx_handle_close(self->h1);
-		st = zx_object_wait_one(self->h0, PC, long_deadline(), &obs);
+		st = zx_object_wait_one(self->h0, PC, zxt_long_deadline(), &obs);
 		if (st != ZX_OK)
 			_exit(70);
 		_exit(obs == PC ? 0 : 71);
 	}
 	/* let the child block in its wait, then close the last reference */
-	zxt_wait_process_sleeping(self->child, 20000);
+	zxt_wait_task_state(self->child, self->child, "SD", 20000);
 	zxt_sleep_ms(100);
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
 	self->h1 = 0;
@@ -397,13 +385,13 @@ TEST_F(mp, write_seen_by_waiter_in_other_process)
 			{ .handle = self->h1, .waitfor = R | PC },
 		};
 
-		if (zx_object_wait_many(items, 2, long_deadline()) != ZX_OK)
+		if (zx_object_wait_many(items, 2, zxt_long_deadline()) != ZX_OK)
 			_exit(80);
 		if (items[0].pending != W || items[1].pending != (W | R))
 			_exit(81);
 		_exit(0);
 	}
-	zxt_wait_process_sleeping(self->child, 20000);
+	zxt_wait_task_state(self->child, self->child, "SD", 20000);
 	zxt_sleep_ms(50);
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
 	EXPECT_EQ(0, reap(self));

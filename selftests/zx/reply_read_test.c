@@ -42,14 +42,6 @@ FIXTURE_TEARDOWN(rr)
 		zx_handle_close(self->h1);
 }
 
-static zx_handle_t new_event(struct __test_metadata *_metadata)
-{
-	zx_handle_t e = ZX_HANDLE_INVALID;
-
-	ASSERT_EQ(ZX_OK, zx_event_create(0, &e));
-	return e;
-}
-
 /* A blocking op in a helper thread. */
 struct waiter {
 	zx_handle_t h;
@@ -97,7 +89,7 @@ static void waiter_start(struct __test_metadata *_metadata, struct waiter *w)
 {
 	w->ab = w->ah = SENTINEL;
 	if (!w->deadline)
-		w->deadline = zxc_long_deadline();
+		w->deadline = zxt_long_deadline();
 	ASSERT_EQ(0, pthread_create(&w->thr, NULL, waiter_fn, w));
 	while (!__atomic_load_n(&w->tid, __ATOMIC_SEQ_CST))
 		sched_yield();
@@ -129,7 +121,7 @@ TEST_F_TIMEOUT(rr, steady_state_call_loop, 300)
 {
 	enum { ITERS = 2000 };
 	struct zxc_server s = { .h = self->h1, .nclients = 1, .reply_read = true };
-	zx_handle_t e = new_event(_metadata);
+	zx_handle_t e = zxt_event(_metadata);
 	zx_koid_t ke = zxt_koid(e);
 	int64_t t0 = zxt_now();
 	pthread_t t;
@@ -146,7 +138,7 @@ TEST_F_TIMEOUT(rr, steady_state_call_loop, 300)
 					     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd),
 					     .rd_handles = &rh, .rd_num_handles = 1 };
 
-		ASSERT_EQ(ZX_OK, zx_channel_call(self->h0, 0, zxc_long_deadline(), &a, &ab, &ah)) {
+		ASSERT_EQ(ZX_OK, zx_channel_call(self->h0, 0, zxt_long_deadline(), &a, &ab, &ah)) {
 			TH_LOG("call %u; server line %d", i, s.fail_line);
 		}
 		ASSERT_EQ(sizeof(rd), ab);
@@ -204,7 +196,7 @@ static void *mt_server_fn(void *p)
 	zx_status_t st;
 
 	st = zxl_channel_read_wait(S->h, 0, &m, NULL, sizeof(m), 0, &ab, &ah,
-				   zxc_long_deadline());
+				   zxt_long_deadline());
 	for (;;) {
 		if (st == ZX_ERR_PEER_CLOSED)
 			return NULL;
@@ -222,7 +214,7 @@ static void *mt_server_fn(void *p)
 		rep = (struct zxc_msg){ m.txid, m.client, m.seq,
 					zxc_reply_check(m.client, m.seq) };
 		st = zxl_channel_reply_read(S->h, &rep, sizeof(rep), NULL, 0, &m, NULL,
-					    sizeof(m), 0, &ab, &ah, zxc_long_deadline());
+					    sizeof(m), 0, &ab, &ah, zxt_long_deadline());
 		if (st == ZX_OK || st == ZX_ERR_PEER_CLOSED)
 			ms->st->served[ms->id]++;
 	}
@@ -241,7 +233,7 @@ static void *mt_client_fn(void *p)
 
 	for (uint32_t i = 0; i < MT_CALLS; i++) {
 		struct zxc_msg reply;
-		zx_status_t st = zxc_call_msg(c->h, zxc_long_deadline(), c->id, i, &reply);
+		zx_status_t st = zxc_call_msg(c->h, zxt_long_deadline(), c->id, i, &reply);
 
 		if (st != ZX_OK) {
 			c->err = st;
@@ -333,25 +325,25 @@ TEST_F(rr, peer_closed_after_writing_messages)
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h0));
 	self->h0 = 0;
 	ASSERT_EQ(ZX_OK, zxl_channel_read_wait(self->h1, 0, &v, NULL, 4, 0, &ab, &ah,
-					       zxc_long_deadline()));
+					       zxt_long_deadline()));
 	EXPECT_EQ(1u, v);
 	EXPECT_EQ(4u, ab);
 	EXPECT_EQ(0u, ah);
 	/* reply_read: the reply cannot be written -> its error, nothing read */
-	zx_handle_t e = new_event(_metadata);
+	zx_handle_t e = zxt_event(_metadata);
 
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
 		  zxl_channel_reply_read(self->h1, &rep, 4, &e, 1, &v, NULL, 4, 0, &ab, &ah,
-					 zxc_long_deadline()));
+					 zxt_long_deadline()));
 	EXPECT_FALSE(zxt_handle_valid(e));	/* consumed like zx_channel_write's */
 	EXPECT_EQ(R | PC, SIGNALS(self->h1));
 	/* read_wait still gets the second message, then PEER_CLOSED */
 	ASSERT_EQ(ZX_OK, zxl_channel_read_wait(self->h1, 0, &v, NULL, 4, 0, &ab, &ah,
-					       zxc_long_deadline()));
+					       zxt_long_deadline()));
 	EXPECT_EQ(2u, v);
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
 		  zxl_channel_read_wait(self->h1, 0, &v, NULL, 4, 0, &ab, &ah,
-					zxc_long_deadline()));
+					zxt_long_deadline()));
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
 		  zxl_channel_read_wait(self->h1, 0, &v, NULL, 4, 0, &ab, &ah,
 					ZX_TIME_INFINITE_PAST));
@@ -369,7 +361,7 @@ TEST_F(rr, peer_process_exit_ends_reply_read)
 		for (uint32_t i = 0; i < 50; i++) {
 			struct zxc_msg reply;
 
-			if (zxc_call_msg(self->h0, zxc_long_deadline(), 0, i, &reply) != ZX_OK)
+			if (zxc_call_msg(self->h0, zxt_long_deadline(), 0, i, &reply) != ZX_OK)
 				_exit(10);
 		}
 		_exit(0);
@@ -380,7 +372,7 @@ TEST_F(rr, peer_process_exit_ends_reply_read)
 		TH_LOG("server failed at line %d, status %d, value %u", s.fail_line,
 		       s.fail_status, s.fail_value);
 	}
-	EXPECT_EQ(0, zxc_reap(child));
+	EXPECT_EQ(0, zxt_reap(child));
 	EXPECT_EQ(49u, s.served);
 	EXPECT_EQ(50u, s.next_seq[0]);
 }
@@ -504,37 +496,37 @@ TEST_F(rr, failed_reply_write_reads_nothing)
 	/* bad reply bytes */
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zxl_channel_reply_read(self->h1, zxt_bad_ptr(), 8, NULL, 0, buf, NULL,
-					 sizeof(buf), 0, &ab, &ah, zxc_long_deadline()));
+					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	EXPECT_EQ(W | R, SIGNALS(self->h1));
 	EXPECT_EQ(SENTINEL, ab);
 	/* NULL bytes with a size */
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zxl_channel_reply_read(self->h1, NULL, 8, NULL, 0, buf, NULL,
-					 sizeof(buf), 0, &ab, &ah, zxc_long_deadline()));
+					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	/* too big */
-	e = new_event(_metadata);
+	e = zxt_event(_metadata);
 	EXPECT_EQ(ZX_ERR_OUT_OF_RANGE,
 		  zxl_channel_reply_read(self->h1, big, ZXT_MAX_MSG_BYTES + 1, &e, 1, buf, NULL,
-					 sizeof(buf), 0, &ab, &ah, zxc_long_deadline()));
+					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	EXPECT_FALSE(zxt_handle_valid(e));
 	/* a bad handle among the reply's handles: first error, all consumed */
-	e = new_event(_metadata);
+	e = zxt_event(_metadata);
 	hs[0] = e;
 	hs[1] = (zx_handle_t)zxt_closed_fd();
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zxl_channel_reply_read(self->h1, buf, 4, hs, 2, buf, NULL,
-					 sizeof(buf), 0, &ab, &ah, zxc_long_deadline()));
+					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	EXPECT_FALSE(zxt_handle_valid(e));
 	/* an unreadable handle array */
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zxl_channel_reply_read(self->h1, buf, 4, zxt_bad_ptr(), 2, buf, NULL,
-					 sizeof(buf), 0, &ab, &ah, zxc_long_deadline()));
+					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	/* no WRITE right */
-	e = new_event(_metadata);
+	e = zxt_event(_metadata);
 	self->h1 = zxt_replace(_metadata, self->h1, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WRITE);
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
 		  zxl_channel_reply_read(self->h1, buf, 4, &e, 1, buf, NULL,
-					 sizeof(buf), 0, &ab, &ah, zxc_long_deadline()));
+					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	EXPECT_FALSE(zxt_handle_valid(e));
 	EXPECT_EQ(SENTINEL, ab);
 	EXPECT_EQ(SENTINEL, ah);
@@ -558,17 +550,17 @@ TEST_F(rr, failed_reply_write_reads_nothing)
 TEST_F(rr, no_read_right_writes_nothing)
 {
 	uint32_t rep = 1, v, ab = SENTINEL, ah = SENTINEL;
-	zx_handle_t e = new_event(_metadata);
+	zx_handle_t e = zxt_event(_metadata);
 
 	self->h1 = zxt_replace(_metadata, self->h1, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_READ);
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 5));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
 		  zxl_channel_reply_read(self->h1, &rep, 4, &e, 1, &v, NULL, 4, 0, &ab, &ah,
-					 zxc_long_deadline()));
+					 zxt_long_deadline()));
 	EXPECT_FALSE(zxt_handle_valid(e));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
 		  zxl_channel_read_wait(self->h1, 0, &v, NULL, 4, 0, &ab, &ah,
-					zxc_long_deadline()));
+					zxt_long_deadline()));
 	EXPECT_EQ(SENTINEL, ab);
 	ASSERT_NOTHING_QUEUED(self->h0);
 	EXPECT_EQ(W | R, SIGNALS(self->h1));
@@ -578,7 +570,7 @@ TEST_F(rr, no_read_right_writes_nothing)
 
 TEST_F(rr, wrong_type_bad_handle_bad_options)
 {
-	zx_handle_t ev = new_event(_metadata);
+	zx_handle_t ev = zxt_event(_metadata);
 	int devnull = zxt_foreign_fd();
 	uint32_t rep = 1, v, ab = SENTINEL, ah = SENTINEL;
 
@@ -632,7 +624,7 @@ TEST_F(rr, buffer_too_small)
 	/* too few bytes: the reply still went out */
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
 		  zxl_channel_reply_read(self->h1, &rep, 4, NULL, 0, buf, &h, 39, 1, &ab, &ah,
-					 zxc_long_deadline()));
+					 zxt_long_deadline()));
 	EXPECT_EQ(40u, ab);
 	EXPECT_EQ(1u, ah);
 	ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, ZX_TIME_INFINITE_PAST));
@@ -641,7 +633,7 @@ TEST_F(rr, buffer_too_small)
 	ab = ah = SENTINEL;
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
 		  zxl_channel_read_wait(self->h1, 0, buf, &h, sizeof(buf), 0, &ab, &ah,
-					zxc_long_deadline()));
+					zxt_long_deadline()));
 	EXPECT_EQ(40u, ab);
 	EXPECT_EQ(1u, ah);
 	EXPECT_EQ(W | R, SIGNALS(self->h1));
@@ -649,7 +641,7 @@ TEST_F(rr, buffer_too_small)
 	/* MAY_DISCARD drops it and closes its handle */
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
 		  zxl_channel_read_wait(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, buf, &h, 8, 1,
-					&ab, &ah, zxc_long_deadline()));
+					&ab, &ah, zxt_long_deadline()));
 	EXPECT_TRUE(zxc_wait_signal(c1, PC, ZXC_BOUND_MS));
 	ASSERT_NOTHING_QUEUED(self->h1);
 	/* a message that fits, with its handle */
@@ -674,7 +666,7 @@ TEST_F(rr, buffer_too_small)
 /* Reply handles are moved out; read handles are installed. */
 TEST_F(rr, handles_both_ways)
 {
-	zx_handle_t e = new_event(_metadata), f = new_event(_metadata), got = 0, rh = 0;
+	zx_handle_t e = zxt_event(_metadata), f = zxt_event(_metadata), got = 0, rh = 0;
 	zx_koid_t ke = zxt_koid(e), kf = zxt_koid(f);
 	uint32_t rep = 1, v = 0, ab = 0, ah = 0;
 
@@ -721,8 +713,8 @@ TEST_F(rr, wakeups_are_exclusive_and_fifo)
 	EXPECT_EQ(1u, __atomic_load_n(&woken, __ATOMIC_SEQ_CST));
 	EXPECT_FALSE(waiter_done(&w[1]));
 	EXPECT_FALSE(waiter_done(&w[2]));
-	EXPECT_EQ('S', zxc_task_state(getpid(), w[1].tid));
-	EXPECT_EQ('S', zxc_task_state(getpid(), w[2].tid));
+	EXPECT_EQ('S', zxt_task_state(getpid(), w[1].tid));
+	EXPECT_EQ('S', zxt_task_state(getpid(), w[2].tid));
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 2));
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 3));
@@ -800,7 +792,7 @@ static void *collector_fn(void *p)
 	for (;;) {
 		uint32_t v = 0, ab = 0, ah = 0;
 		zx_status_t st = zxl_channel_read_wait(c->h, 0, &v, NULL, 4, 0, &ab, &ah,
-						       zxc_long_deadline());
+						       zxt_long_deadline());
 
 		if (st != ZX_OK) {
 			c->end = st;
@@ -914,8 +906,8 @@ TEST_F_TIMEOUT(rrsig, signal_never_resends_reply, 120)
 
 		m.txid = 0x80000000u | (i + 100);
 		ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, &m, sizeof(m), NULL, 0));
-		ASSERT_EQ(ZX_OK, zxc_read(self->h0, &rd, sizeof(rd), NULL, 0, &ab, &ah,
-					  zx_deadline_after(ZX_MSEC(ZXC_BOUND_MS))));
+		ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(self->h0, &rd, sizeof(rd), &ab, NULL, 0,
+				 &ah, zx_deadline_after(ZX_MSEC(ZXC_BOUND_MS))));
 		ASSERT_EQ(m.txid, rd.txid);
 		ASSERT_EQ(i, rd.seq);
 		ASSERT_EQ(zxc_reply_check(0, i), rd.check);

@@ -69,7 +69,7 @@ static void wait_blocked(struct __test_metadata *_metadata, struct waiter *w)
 {
 	while (!__atomic_load_n(&w->started, __ATOMIC_SEQ_CST))
 		zxt_sleep_ms(1);
-	ASSERT_TRUE(zxt_wait_thread_sleeping(w->tid, 20000));
+	ASSERT_TRUE(zxt_wait_task_state(getpid(), w->tid, "SD", 20000));
 	/* and a little longer, for good measure */
 	zxt_sleep_ms(100);
 }

@@ -69,11 +69,6 @@ static inline pid_t zxc_gettid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-static inline zx_time_t zxc_long_deadline(void)
-{
-	return zx_deadline_after(ZXT_LONG_DEADLINE_NS);
-}
-
 /*
  * zx_channel_call with a struct zxc_msg request and reply (no handles).
  * Returns the call's status; on ZX_OK, 0 if the reply is the right one for
@@ -103,26 +98,6 @@ static inline zx_status_t zxc_call_msg(zx_handle_t h, zx_time_t deadline,
 	if (req.txid != 0x01020304u)
 		return ZX_ERR_INTERNAL;
 	return ZX_OK;
-}
-
-/*
- * Blocking read of one message (with up to @hcap handles): waits for
- * READABLE or PEER_CLOSED until @deadline.
- */
-static inline zx_status_t zxc_read(zx_handle_t h, void *buf, uint32_t cap,
-				   zx_handle_t *handles, uint32_t hcap,
-				   uint32_t *ab, uint32_t *ah, zx_time_t deadline)
-{
-	for (;;) {
-		zx_status_t st = zx_channel_read(h, 0, buf, handles, cap, hcap, ab, ah);
-
-		if (st != ZX_ERR_SHOULD_WAIT)
-			return st;
-		st = zx_object_wait_one(h, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED,
-					deadline, NULL);
-		if (st != ZX_OK)
-			return st;
-	}
 }
 
 /* ---- an echo server ------------------------------------------------------ */
@@ -174,18 +149,19 @@ static inline int zxc_serve(struct zxc_server *s)
 
 	for (;;) {
 		if (!s->reply_read) {
-			st = zxc_read(s->h, &m, sizeof(m), hs, ZXT_MAX_MSG_HANDLES,
-				      &ab, &ah, zxc_long_deadline());
+			st = zxt_read_handles_blocking(s->h, &m, sizeof(m), &ab, hs,
+						       ZXT_MAX_MSG_HANDLES, &ah,
+						       zxt_long_deadline());
 		} else if (!have_reply) {
 			st = zxl_channel_read_wait(s->h, 0, &m, hs, sizeof(m),
 						   ZXT_MAX_MSG_HANDLES, &ab, &ah,
-						   zxc_long_deadline());
+						   zxt_long_deadline());
 		} else {
 			/* the reply goes out, then the next request comes in */
 			st = zxl_channel_reply_read(s->h, &reply, sizeof(reply),
 						    hs, reply_ah, &m, hs, sizeof(m),
 						    ZXT_MAX_MSG_HANDLES, &ab, &ah,
-						    zxc_long_deadline());
+						    zxt_long_deadline());
 			if (st == ZX_OK)
 				s->served++;
 		}
@@ -235,42 +211,6 @@ static inline void *zxc_serve_thread(void *p)
 
 /* ---- processes and threads ----------------------------------------------- */
 
-/* State letter of /proc/<pid>/task/<tid>/stat ('?' if unreadable). */
-static inline char zxc_task_state(pid_t pid, pid_t tid)
-{
-	char path[80], buf[512], *rp;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = 0;
-	rp = strrchr(buf, ')');
-	if (!rp || rp[1] != ' ')
-		return '?';
-	return rp[2];
-}
-
-/* Wait until the task is in one of @states (e.g. "S", "tT"); bounded. */
-static inline bool zxc_wait_task_state(pid_t pid, pid_t tid, const char *states,
-				       unsigned int max_ms)
-{
-	for (unsigned int waited = 0; waited <= max_ms; waited += 2) {
-		char c = zxc_task_state(pid, tid);
-
-		if (c != '?' && strchr(states, c))
-			return true;
-		zxt_sleep_ms(2);
-	}
-	return false;
-}
-
 /*
  * Wait until the task sleeps (state S) inside system call @nr (e.g.
  * SYS_ioctl), i.e. has entered its blocking call; bounded.  Where
@@ -283,7 +223,7 @@ static inline bool zxc_wait_task_syscall(pid_t pid, pid_t tid, long nr,
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
 	for (unsigned int waited = 0; waited <= max_ms; waited += 2) {
-		if (zxc_task_state(pid, tid) == 'S') {
+		if (zxt_task_state(pid, tid) == 'S') {
 			int fd = open(path, O_RDONLY | O_CLOEXEC);
 			ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
@@ -319,52 +259,6 @@ static inline bool zxc_wait_signal(zx_handle_t h, zx_signals_t signals,
 {
 	return zx_object_wait_one(h, signals, zx_deadline_after(ZX_MSEC(max_ms)),
 				  NULL) == ZX_OK;
-}
-
-/*
- * /sys/module/zx/refcnt: every handle file and open /dev/zx holds one
- * module reference.  -1 if unreadable (module built in, no sysfs).
- */
-static inline long zxc_module_refcnt(void)
-{
-	char buf[32];
-	ssize_t n;
-	int fd = open("/sys/module/zx/refcnt", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
-}
-
-/* Poll (up to @max_ms) until the module refcount is @want; returns the last value. */
-static inline long zxc_wait_refcnt(long want, unsigned int max_ms)
-{
-	long v = zxc_module_refcnt();
-
-	for (unsigned int waited = 0; v != want && waited < max_ms; waited += 20) {
-		zxt_sleep_ms(20);
-		v = zxc_module_refcnt();
-	}
-	return v;
-}
-
-/* Reap @pid: its exit code, 1000 + signal if killed, negative on error. */
-static inline int zxc_reap(pid_t pid)
-{
-	int status = 0;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 1000 + WTERMSIG(status);
-	return -2;
 }
 
 /* Install @fn for @sig with @flags (SA_RESTART or 0). */

@@ -4,11 +4,9 @@
  * handle_rights_test, event_test, handle_lifetime_test), on top of
  * zx_test_util.h.
  *
- * Leak checking: /sys/module/zx/refcnt is the number of open zx files
- * (every handle, wherever it is: an fd table, a queued message, an
- * SCM_RIGHTS skb) plus open /dev/zx fds.  A test records it first and
- * checks that it comes back after cleanup.  Release of files after a
- * process exits can be deferred to a workqueue, so the check polls.
+ * Leak checking: a test records the zx module's reference count
+ * (zxt_refcnt(), see zx_test_util.h) first and checks that it comes back
+ * after cleanup.
  */
 #ifndef ZX_HANDLE_UTIL_H
 #define ZX_HANDLE_UTIL_H
@@ -20,45 +18,16 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#define ZXT_REFCNT_PATH		"/sys/module/zx/refcnt"
 #define ZXT_SETTLE_MS		10000u
 
 /* Every signal bit zx_object_signal() may touch on an event. */
 #define ZXT_EVENT_SIGNALS	(ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED)
 
-/* ---- module reference count ------------------------------------------------- */
+/* @h's fd is closed / @h still names a handle. */
+#define EXPECT_GONE(h) EXPECT_FALSE(zxt_fd_is_open((int)(h)))
+#define EXPECT_ALIVE(h) EXPECT_TRUE(zxt_handle_valid(h))
 
-/* The zx module's reference count, or -1 if it cannot be read. */
-static inline long zxt_refcnt(void)
-{
-	char buf[32];
-	ssize_t n;
-	int fd = open(ZXT_REFCNT_PATH, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
-}
-
-/*
- * Poll until the reference count is at most @want (or @max_ms pass);
- * returns the last value read.
- */
-static inline long zxt_refcnt_settle(long want, unsigned int max_ms)
-{
-	long now = zxt_refcnt();
-
-	for (unsigned int waited = 0; now > want && waited < max_ms; waited += 10) {
-		zxt_sleep_ms(10);
-		now = zxt_refcnt();
-	}
-	return now;
-}
+/* ---- leak checking ---------------------------------------------------------- */
 
 /* Is @fd a zx handle (an anon inode named "[zx-...]")? */
 static inline bool zxt_fd_is_zx(int fd)
@@ -147,15 +116,6 @@ static inline void zxt_leak_end(struct __test_metadata *_metadata, long base)
 }
 
 /* ---- small object helpers --------------------------------------------------- */
-
-static inline zx_handle_t zxt_event(struct __test_metadata *_metadata)
-{
-	zx_handle_t e = ZX_HANDLE_INVALID;
-
-	ASSERT_EQ(ZX_OK, zx_event_create(0, &e));
-	ASSERT_NE(ZX_HANDLE_INVALID, e);
-	return e;
-}
 
 static inline void zxt_eventpair(struct __test_metadata *_metadata,
 				 zx_handle_t *e0, zx_handle_t *e1)
@@ -281,56 +241,39 @@ static inline int zxt_recv_fd(int sock, char *tag)
 	return fd;
 }
 
-/* ---- children ---------------------------------------------------------------- */
+/* ---- a thread blocked in zx_object_wait_one --------------------------------- */
 
-/* Reap @pid; its exit code, 1000 + signal if it was killed, or -1. */
-static inline int zxt_reap(pid_t pid)
+struct zxt_waiter {
+	zx_handle_t h;
+	zx_signals_t want, obs;
+	zx_status_t st;
+	pid_t tid;
+	int started;
+};
+
+static inline void *zxt_waiter_fn(void *p)
 {
-	int status = 0;
+	struct zxt_waiter *w = p;
 
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 1000 + WTERMSIG(status);
-	return -2;
-}
-
-/* Kill and reap @*pid if it is still set; clears it. */
-static inline void zxt_kill_reap(pid_t *pid)
-{
-	if (*pid > 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-	}
-	*pid = -1;
-}
-
-static inline zx_time_t zxt_long_deadline(void)
-{
-	return zx_deadline_after(ZXT_LONG_DEADLINE_NS);
+	w->tid = gettid();
+	__atomic_store_n(&w->started, 1, __ATOMIC_SEQ_CST);
+	w->st = zx_object_wait_one(w->h, w->want, zxt_long_deadline(), &w->obs);
+	return NULL;
 }
 
 /*
- * Blocking read of a message with handles (waits for READABLE or
- * PEER_CLOSED until @deadline).  Thread- and child-safe.
+ * Start a thread waiting (long deadline) for @w->want on @w->h; return
+ * once it sleeps in the kernel and then @settle_ms more.
  */
-static inline zx_status_t zxt_read_handles_blocking(zx_handle_t h, void *buf, uint32_t cap,
-						    uint32_t *actual, zx_handle_t *hs,
-						    uint32_t hcap, uint32_t *hactual,
-						    zx_time_t deadline)
+static inline void zxt_start_waiter(struct __test_metadata *_metadata, struct zxt_waiter *w,
+				    pthread_t *t, unsigned int settle_ms)
 {
-	for (;;) {
-		zx_status_t st = zx_channel_read(h, 0, buf, hs, cap, hcap, actual, hactual);
-
-		if (st != ZX_ERR_SHOULD_WAIT)
-			return st;
-		st = zx_object_wait_one(h, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED,
-					deadline, NULL);
-		if (st != ZX_OK)
-			return st;
-	}
+	w->st = 1;
+	ASSERT_EQ(0, pthread_create(t, NULL, zxt_waiter_fn, w));
+	while (!__atomic_load_n(&w->started, __ATOMIC_SEQ_CST))
+		zxt_sleep_ms(1);
+	ASSERT_TRUE(zxt_wait_task_state(getpid(), w->tid, "SD", 20000));
+	zxt_sleep_ms(settle_ms);
 }
 
 #endif /* ZX_HANDLE_UTIL_H */

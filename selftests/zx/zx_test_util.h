@@ -78,6 +78,11 @@ static inline void zxt_sleep_ms(unsigned int ms)
 		;
 }
 
+static inline zx_time_t zxt_long_deadline(void)
+{
+	return zx_deadline_after(ZXT_LONG_DEADLINE_NS);
+}
+
 /* ---- file descriptors ---------------------------------------------------- */
 
 /* Number of open fds of this process (the directory's own fd included). */
@@ -205,6 +210,14 @@ static inline bool zxt_handle_valid(zx_handle_t h)
 	return zx_object_get_info(h, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL) == ZX_OK;
 }
 
+/* qsort() comparator for zx_koid_t. */
+static inline int zxt_cmp_koid(const void *a, const void *b)
+{
+	zx_koid_t x = *(const zx_koid_t *)a, y = *(const zx_koid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Write a 4-byte message. */
 static inline zx_status_t zxt_write_u32(zx_handle_t h, uint32_t v)
 {
@@ -212,25 +225,32 @@ static inline zx_status_t zxt_write_u32(zx_handle_t h, uint32_t v)
 }
 
 /*
- * Blocking read of one message of at most @cap bytes: waits for READABLE
- * or PEER_CLOSED (until @deadline), then reads.  Returns the read status
- * (or the wait's status if it failed).
+ * Blocking read of one message of at most @cap bytes and @hcap handles:
+ * waits for READABLE or PEER_CLOSED (until @deadline), then reads.
+ * Returns the read status (or the wait's status if it failed).
  */
-static inline zx_status_t zxt_read_blocking(zx_handle_t h, void *buf, uint32_t cap,
-					    uint32_t *actual, zx_time_t deadline)
+static inline zx_status_t zxt_read_handles_blocking(zx_handle_t h, void *buf, uint32_t cap,
+						    uint32_t *actual, zx_handle_t *hs,
+						    uint32_t hcap, uint32_t *hactual,
+						    zx_time_t deadline)
 {
 	for (;;) {
-		zx_signals_t obs = 0;
-		zx_status_t st;
+		zx_status_t st = zx_channel_read(h, 0, buf, hs, cap, hcap, actual, hactual);
 
-		st = zx_channel_read(h, 0, buf, NULL, cap, 0, actual, NULL);
 		if (st != ZX_ERR_SHOULD_WAIT)
 			return st;
 		st = zx_object_wait_one(h, ZX_CHANNEL_READABLE | ZX_CHANNEL_PEER_CLOSED,
-					deadline, &obs);
+					deadline, NULL);
 		if (st != ZX_OK)
 			return st;
 	}
+}
+
+/* The same without handles. */
+static inline zx_status_t zxt_read_blocking(zx_handle_t h, void *buf, uint32_t cap,
+					    uint32_t *actual, zx_time_t deadline)
+{
+	return zxt_read_handles_blocking(h, buf, cap, actual, NULL, 0, NULL, deadline);
 }
 
 static inline zx_status_t zxt_read_u32(zx_handle_t h, uint32_t *v, zx_time_t deadline)
@@ -255,59 +275,112 @@ static inline void zxt_fill(void *buf, size_t len, uint32_t seed)
 	}
 }
 
-/*
- * Wait until thread @tid of this process is asleep (state S or D), i.e.
- * has very probably entered a blocking call.  Gives up after @max_ms.
- */
-static inline bool zxt_wait_thread_sleeping(pid_t tid, unsigned int max_ms)
+/* ---- processes and threads ----------------------------------------------- */
+
+/* State letter of /proc/<pid>/task/<tid>/stat ('?' if unreadable). */
+static inline char zxt_task_state(pid_t pid, pid_t tid)
 {
-	char path[64], buf[512];
+	char path[80], buf[512], *rp;
+	ssize_t n;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	for (unsigned int waited = 0; waited <= max_ms; waited += 5) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n;
-		char *rp;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = 0;
+	rp = strrchr(buf, ')');
+	if (!rp || rp[1] != ' ')
+		return '?';
+	return rp[2];
+}
 
-		if (fd < 0)
-			return false;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return false;
-		buf[n] = 0;
-		rp = strrchr(buf, ')');
-		if (rp && rp[1] == ' ' && (rp[2] == 'S' || rp[2] == 'D'))
+/*
+ * Wait until the task is in one of @states; bounded.  "SD" (asleep): it
+ * has very probably entered a blocking call.  @pid = getpid() for a thread
+ * of ours; @tid = @pid for a process (its main thread).
+ */
+static inline bool zxt_wait_task_state(pid_t pid, pid_t tid, const char *states,
+				       unsigned int max_ms)
+{
+	for (unsigned int waited = 0; waited <= max_ms; waited += 2) {
+		char c = zxt_task_state(pid, tid);
+
+		if (c != '?' && strchr(states, c))
 			return true;
-		zxt_sleep_ms(5);
+		zxt_sleep_ms(2);
 	}
 	return false;
 }
 
-/* Same for another process (e.g. a forked child). */
-static inline bool zxt_wait_process_sleeping(pid_t pid, unsigned int max_ms)
+/* Reap @pid: its exit code, 1000 + signal if it was killed, negative on error. */
+static inline int zxt_reap(pid_t pid)
 {
-	char path[64], buf[512];
+	int status = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	for (unsigned int waited = 0; waited <= max_ms; waited += 5) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n;
-		char *rp;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 1000 + WTERMSIG(status);
+	return -2;
+}
 
-		if (fd < 0)
-			return false;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return false;
-		buf[n] = 0;
-		rp = strrchr(buf, ')');
-		if (rp && rp[1] == ' ' && (rp[2] == 'S' || rp[2] == 'D'))
-			return true;
-		zxt_sleep_ms(5);
+/* Kill and reap @*pid if it is still set; clears it. */
+static inline void zxt_kill_reap(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
 	}
-	return false;
+	*pid = -1;
+}
+
+/* ---- module reference count ---------------------------------------------- */
+
+/*
+ * /sys/module/zx/refcnt is the number of open zx files: every handle,
+ * wherever it is (an fd table, a queued message, an SCM_RIGHTS skb), plus
+ * open /dev/zx fds.  Release of files after a process exits can be
+ * deferred to a workqueue, so checks poll.
+ */
+#define ZXT_REFCNT_PATH		"/sys/module/zx/refcnt"
+
+/* The zx module's reference count, or -1 if it cannot be read. */
+static inline long zxt_refcnt(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open(ZXT_REFCNT_PATH, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Poll until the reference count is at most @want (or @max_ms pass);
+ * returns the last value read.
+ */
+static inline long zxt_refcnt_settle(long want, unsigned int max_ms)
+{
+	long now = zxt_refcnt();
+
+	for (unsigned int waited = 0; now > want && waited < max_ms; waited += 10) {
+		zxt_sleep_ms(10);
+		now = zxt_refcnt();
+	}
+	return now;
 }
 
 /* ---- helpers with assertions (main test thread only) --------------------- */
@@ -343,6 +416,15 @@ static inline void zxt_channel(struct __test_metadata *_metadata,
 	ASSERT_EQ(ZX_OK, zx_channel_create(0, h0, h1));
 	ASSERT_NE(ZX_HANDLE_INVALID, *h0);
 	ASSERT_NE(ZX_HANDLE_INVALID, *h1);
+}
+
+static inline zx_handle_t zxt_event(struct __test_metadata *_metadata)
+{
+	zx_handle_t e = ZX_HANDLE_INVALID;
+
+	ASSERT_EQ(ZX_OK, zx_event_create(0, &e));
+	ASSERT_NE(ZX_HANDLE_INVALID, e);
+	return e;
 }
 
 /* Replace @h (consumed) by a handle with @rights. */
