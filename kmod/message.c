@@ -251,7 +251,8 @@ static int zx_msg_attach_one(struct zx_msg *msg, u32 slot,
  * attached: a failed write consumes its handles, as on Zircon.
  *
  * Return: 0, -EFAULT if the array cannot be read (nothing consumed) or
- * written back, or the first entry's error.
+ * written back, -ENOMEM (the handles are consumed all the same), or the
+ * first entry's error.
  */
 int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 			  struct zx_object *channel)
@@ -262,8 +263,10 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 	u32 i;
 
 	d = kmalloc_array(n, sizeof(*d), GFP_KERNEL);
-	if (!d)
+	if (!d) {
+		zx_consume_handles(uhandles, n, etc);
 		return -ENOMEM;
+	}
 	if (zx_read_dispositions(d, uhandles, 0, n, etc)) {
 		kfree(d);
 		return -EFAULT;
