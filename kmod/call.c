@@ -474,21 +474,8 @@ long zx_channel_reply_read(struct file *file, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	wr = (struct zx_write_params) {
-		.bytes = args.wr.bytes,
-		.handles = args.wr.handles,
-		.num_bytes = args.wr.num_bytes,
-		.num_handles = args.wr.num_handles,
-		.options = args.wr.options,
-	};
-	rd = (struct zx_read_params) {
-		.bytes = args.rd.bytes,
-		.handles = args.rd.handles,
-		.actual_bytes = args.rd.actual_bytes,
-		.actual_handles = args.rd.actual_handles,
-		.num_bytes = args.rd.num_bytes,
-		.num_handles = args.rd.num_handles,
-	};
+	zx_write_params_init(&wr, &args.wr, false);
+	zx_read_params_init(&rd, &args.rd, false);
 
 	if ((args.flags & ~ZX_REPLY_READ_NO_WRITE) || args.wr.reserved ||
 	    args.rd.reserved)

@@ -252,6 +252,45 @@ consume:
 	return ERR_PTR(ret);
 }
 
+/**
+ * zx_write_params_init() - the write half of an ioctl, as the core sees it
+ * @wr:		filled in
+ * @args:	the ioctl's write block
+ * @etc:	the handles are dispositions
+ */
+void zx_write_params_init(struct zx_write_params *wr,
+			  const struct zxu_ioc_channel_write *args, bool etc)
+{
+	*wr = (struct zx_write_params) {
+		.bytes = args->bytes,
+		.handles = args->handles,
+		.num_bytes = args->num_bytes,
+		.num_handles = args->num_handles,
+		.options = args->options,
+		.etc = etc,
+	};
+}
+
+/**
+ * zx_read_params_init() - the read half of an ioctl, as the core sees it
+ * @rd:		filled in
+ * @args:	the ioctl's read block
+ * @etc:	the handles are read as zx_handle_info_t
+ */
+void zx_read_params_init(struct zx_read_params *rd,
+			 const struct zxu_ioc_channel_read *args, bool etc)
+{
+	*rd = (struct zx_read_params) {
+		.bytes = args->bytes,
+		.handles = args->handles,
+		.actual_bytes = args->actual_bytes,
+		.actual_handles = args->actual_handles,
+		.num_bytes = args->num_bytes,
+		.num_handles = args->num_handles,
+		.etc = etc,
+	};
+}
+
 static long zx_channel_write(struct zx_handle *h, bool etc, void __user *uarg)
 {
 	struct zxu_ioc_channel_write args;
@@ -261,14 +300,7 @@ static long zx_channel_write(struct zx_handle *h, bool etc, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	wr = (struct zx_write_params) {
-		.bytes = args.bytes,
-		.handles = args.handles,
-		.num_bytes = args.num_bytes,
-		.num_handles = args.num_handles,
-		.options = args.options,
-		.etc = etc,
-	};
+	zx_write_params_init(&wr, &args, etc);
 	if (args.reserved) {
 		zx_consume_handles(wr.handles, wr.num_handles, etc);
 		return -EINVAL;
@@ -416,15 +448,7 @@ static long zx_channel_read(struct zx_handle *h, bool etc, void __user *uarg)
 	if (args.options & ~ZXU_CHANNEL_READ_MAY_DISCARD)
 		return -EOPNOTSUPP;
 
-	rd = (struct zx_read_params) {
-		.bytes = args.bytes,
-		.handles = args.handles,
-		.actual_bytes = args.actual_bytes,
-		.actual_handles = args.actual_handles,
-		.num_bytes = args.num_bytes,
-		.num_handles = args.num_handles,
-		.etc = etc,
-	};
+	zx_read_params_init(&rd, &args, etc);
 	return zx_endpoint_read(zx_endpoint(h->obj), &rd, args.options);
 }
 

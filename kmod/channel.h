@@ -89,6 +89,10 @@ struct zx_read_params {
 };
 
 /* channel.c */
+void zx_write_params_init(struct zx_write_params *wr,
+			  const struct zxu_ioc_channel_write *args, bool etc);
+void zx_read_params_init(struct zx_read_params *rd,
+			 const struct zxu_ioc_channel_read *args, bool etc);
 int zx_channel_check(struct zx_handle *h, u32 rights);
 struct zx_msg *zx_channel_prepare_msg(struct zx_handle *h, u32 rights,
 				      u32 min_bytes,
