@@ -41,7 +41,6 @@ struct zx_channel {
 static void zx_endpoint_dequeue(struct zx_endpoint *ep, struct zx_msg *msg)
 {
 	list_del_init(&msg->node);
-	ep->queue_len--;
 	if (list_empty(&ep->queue))
 		zx_object_update_signals_locked(&ep->obj,
 						ZXU_CHANNEL_READABLE, 0);
@@ -55,7 +54,6 @@ static void zx_endpoint_queue_locked(struct zx_endpoint *ep,
 		list_add(&msg->node, &ep->queue);
 	else
 		list_add_tail(&msg->node, &ep->queue);
-	ep->queue_len++;
 	zx_object_update_signals_locked(&ep->obj, 0, ZXU_CHANNEL_READABLE);
 	/* Under the lock, so a reader that found the queue empty is seen. */
 	if (waitqueue_active(&ep->read_wq))
@@ -112,7 +110,6 @@ static void zx_endpoint_on_zero_handles(struct zx_object *obj)
 	spin_lock(obj->lock);
 	ep->closed = true;
 	list_splice_init(&ep->queue, &dead);
-	ep->queue_len = 0;
 	zx_object_update_signals_locked(obj, ZXU_CHANNEL_READABLE, 0);
 	if (!peer->closed) {
 		zx_object_update_signals_locked(&peer->obj,

@@ -18,7 +18,6 @@ struct zx_msg;
  * struct zx_endpoint - one end of a channel
  * @obj:	the zx object (lock, signals, waiters)
  * @queue:	messages written by the peer, oldest first
- * @queue_len:	number of messages in @queue
  * @closed:	the endpoint lost its last handle; nothing is queued to it
  *		any more
  * @callers:	zx_channel_call()s made through this endpoint that still
@@ -33,7 +32,6 @@ struct zx_msg;
 struct zx_endpoint {
 	struct zx_object obj;
 	struct list_head queue;
-	u32 queue_len;
 	bool closed;
 	struct list_head callers;
 	u32 last_txid;
