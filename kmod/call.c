@@ -15,21 +15,30 @@
  * in the waiter.  libzx then resumes with ZX_IOC_CHANNEL_CALL_FINISH, which
  * finds the thread's parked waiter and continues with the original
  * deadline -- Zircon's call_noretry/call_finish split.  A fatal signal
- * removes the waiter at once.  A parked waiter nobody resumes (the thread
- * longjmp'ed away) is dropped by the thread's next call on the endpoint or
- * when the endpoint closes; one whose thread died is skipped by replies
- * and dropped by the endpoint's next call.
+ * removes the waiter at once.  A parked waiter nobody resumes is dropped
+ * by the thread's next call on the endpoint (the thread longjmp'ed away),
+ * by the reaper within about a second of its thread's exit, or when the
+ * endpoint closes.  Dropping a waiter that holds a reply queues the reply
+ * as a plain message, as for a reply that arrives after a timeout: a
+ * reply is never lost while its endpoint is open.
+ *
+ * A waiter names its thread by struct pid, which it pins (a few dozen
+ * bytes), not by task_struct: a parked waiter can outlive its thread.  The
+ * raw task pointer is used only to wake a waiter that is not parked, whose
+ * thread is inside zx_call_sleep() and cannot exit before unlinking it.
  *
  * Locking: waiters live on ep->callers under the channel lock (see
  * channel.c).  w->reply and w->status are written under it and read
  * locklessly by the sleeping owner, which re-checks them after every
- * wake-up.
+ * wake-up.  The reaper's list of endpoints with parked waiters has its own
+ * lock, zx_parked_lock, never held together with a channel lock.
  */
 
+#include <linux/pid.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "channel.h"
 #include "message.h"
@@ -37,10 +46,14 @@
 /* Call txids have the top bit set; plain writes use the rest. */
 #define ZX_CALL_TXID_BIT	0x80000000u
 
+/* How often the reaper looks for parked calls of exited threads. */
+#define ZX_CALL_REAP_DELAY	HZ
+
 /**
  * struct zx_call_waiter - one outstanding call
  * @node:	link in the calling endpoint's callers list
- * @task:	the calling thread (a reference is held)
+ * @pid:	the calling thread's pid (a reference is held)
+ * @task:	the calling thread; only valid while not @parked
  * @reply:	the reply, once it arrived
  * @deadline:	absolute CLOCK_MONOTONIC deadline of the call
  * @txid:	the call's txid
@@ -51,6 +64,7 @@
  */
 struct zx_call_waiter {
 	struct list_head node;
+	struct pid *pid;
 	struct task_struct *task;
 	struct zx_msg *reply;
 	s64 deadline;
@@ -75,7 +89,7 @@ static void zx_call_waiter_free(struct zx_call_waiter *w)
 	if (!w)
 		return;
 	zx_msg_free(w->reply);
-	put_task_struct(w->task);
+	put_pid(w->pid);
 	kfree(w);
 }
 
@@ -90,20 +104,34 @@ static void zx_call_free_list(struct list_head *list)
 }
 
 /*
- * A parked call whose thread is exiting will never be resumed; a reply to
- * it is queued like a reply that came after a timeout.
+ * A parked call whose thread is exiting or gone will never be resumed; a
+ * reply to it is queued like a reply that came after a timeout.
  */
 static bool zx_call_waiter_orphaned(const struct zx_call_waiter *w)
 {
-	return w->parked && (READ_ONCE(w->task->flags) & PF_EXITING);
+	struct task_struct *task;
+	bool gone;
+
+	if (!w->parked)
+		return false;
+	rcu_read_lock();
+	task = pid_task(w->pid, PIDTYPE_PID);
+	gone = !task || (READ_ONCE(task->flags) & PF_EXITING);
+	rcu_read_unlock();
+	return gone;
 }
 
-/* Caller holds the channel lock. */
+static bool zx_call_waiter_is_current(const struct zx_call_waiter *w)
+{
+	return w->pid == task_pid(current);
+}
+
 static u32 zx_call_new_txid_locked(struct zx_endpoint *ep)
 {
 	struct zx_call_waiter *w;
 	u32 txid;
 
+	lockdep_assert_held(ep->obj.lock);
 retry:
 	txid = ++ep->last_txid | ZX_CALL_TXID_BIT;
 	list_for_each_entry(w, &ep->callers, node) {
@@ -125,6 +153,7 @@ bool zx_call_take_reply_locked(struct zx_endpoint *ep, struct zx_msg *msg)
 	struct zx_call_waiter *w;
 	u32 txid;
 
+	lockdep_assert_held(ep->obj.lock);
 	if (list_empty(&ep->callers))
 		return false;
 	txid = zx_msg_txid(msg);
@@ -150,6 +179,7 @@ void zx_call_peer_closed_locked(struct zx_endpoint *ep)
 {
 	struct zx_call_waiter *w;
 
+	lockdep_assert_held(ep->obj.lock);
 	list_for_each_entry(w, &ep->callers, node) {
 		if (w->reply || w->status)
 			continue;
@@ -180,32 +210,141 @@ void zx_call_release_all(struct zx_endpoint *ep)
 	zx_call_free_list(&dead);
 }
 
-/* The calling thread's parked waiter on @ep, if any.  Caller holds lock. */
+/* The calling thread's parked waiter on @ep, if any. */
 static struct zx_call_waiter *zx_call_find_parked_locked(struct zx_endpoint *ep)
 {
 	struct zx_call_waiter *w;
 
+	lockdep_assert_held(ep->obj.lock);
 	list_for_each_entry(w, &ep->callers, node) {
-		if (w->parked && w->task == current)
+		if (w->parked && zx_call_waiter_is_current(w))
 			return w;
 	}
 	return NULL;
 }
 
 /*
- * Unlink the parked waiters nobody will resume: the calling thread's own
- * (it starts a new call instead) and those of threads that died while
- * parked.  Caller holds the lock and frees @dead after dropping it.
+ * Unlink a parked waiter nobody will resume onto @dead (freed by the
+ * caller after dropping the lock).  A reply it holds is queued: the
+ * waiter is gone, the message is not.
  */
-static void zx_call_reap_parked_locked(struct zx_endpoint *ep,
+static void zx_call_drop_parked_locked(struct zx_endpoint *ep,
+				       struct zx_call_waiter *w,
+				       struct list_head *dead)
+{
+	lockdep_assert_held(ep->obj.lock);
+	list_move(&w->node, dead);
+	if (w->reply && !ep->closed) {
+		zx_endpoint_queue_locked(ep, w->reply);
+		w->reply = NULL;
+	}
+}
+
+/*
+ * Drop the parked waiters of threads that are gone, and with @own the
+ * calling thread's (it starts a new call instead).
+ *
+ * Return: whether parked waiters of live threads remain.
+ */
+static bool zx_call_reap_parked_locked(struct zx_endpoint *ep, bool own,
 				       struct list_head *dead)
 {
 	struct zx_call_waiter *w, *tmp;
+	bool live = false;
 
+	lockdep_assert_held(ep->obj.lock);
 	list_for_each_entry_safe(w, tmp, &ep->callers, node) {
-		if (w->parked && (w->task == current ||
-				  zx_call_waiter_orphaned(w)))
-			list_move(&w->node, dead);
+		if (!w->parked)
+			continue;
+		if ((own && zx_call_waiter_is_current(w)) ||
+		    zx_call_waiter_orphaned(w))
+			zx_call_drop_parked_locked(ep, w, dead);
+		else
+			live = true;
+	}
+	return live;
+}
+
+/*
+ * The reaper.  A thread can leave a parked call behind and exit, and no
+ * hook tells a module about a thread's exit.  So every endpoint that gets
+ * a parked waiter goes on zx_parked_eps (holding a memory reference), and
+ * a delayed work looks at each once a second until no parked waiter is
+ * left on it.  Parked waiters are rare and short-lived (libzx resumes an
+ * interrupted call right after the signal handler), so the list is
+ * normally empty and the work idle.
+ */
+static void zx_call_reap_fn(struct work_struct *work);
+
+static LIST_HEAD(zx_parked_eps);
+static DEFINE_SPINLOCK(zx_parked_lock);
+static DECLARE_DELAYED_WORK(zx_call_reap_work, zx_call_reap_fn);
+
+static void zx_call_watch_parked(struct zx_endpoint *ep)
+{
+	spin_lock(&zx_parked_lock);
+	if (!ep->parked_listed) {
+		ep->parked_listed = true;
+		zx_object_get(&ep->obj);
+		list_add_tail(&ep->parked_node, &zx_parked_eps);
+	}
+	spin_unlock(&zx_parked_lock);
+	schedule_delayed_work(&zx_call_reap_work, ZX_CALL_REAP_DELAY);
+}
+
+static void zx_call_reap_fn(struct work_struct *work)
+{
+	struct zx_endpoint *ep, *tmp;
+	LIST_HEAD(eps);
+	bool again;
+
+	spin_lock(&zx_parked_lock);
+	list_splice_init(&zx_parked_eps, &eps);
+	spin_unlock(&zx_parked_lock);
+
+	list_for_each_entry_safe(ep, tmp, &eps, parked_node) {
+		LIST_HEAD(dead);
+		bool live;
+
+		spin_lock(ep->obj.lock);
+		live = zx_call_reap_parked_locked(ep, false, &dead);
+		spin_unlock(ep->obj.lock);
+		zx_call_free_list(&dead);
+
+		spin_lock(&zx_parked_lock);
+		if (live) {
+			list_move_tail(&ep->parked_node, &zx_parked_eps);
+		} else {
+			list_del_init(&ep->parked_node);
+			ep->parked_listed = false;
+		}
+		spin_unlock(&zx_parked_lock);
+		if (!live)
+			zx_object_put(&ep->obj);
+		cond_resched();
+	}
+
+	spin_lock(&zx_parked_lock);
+	again = !list_empty(&zx_parked_eps);
+	spin_unlock(&zx_parked_lock);
+	if (again)
+		schedule_delayed_work(&zx_call_reap_work, ZX_CALL_REAP_DELAY);
+}
+
+/**
+ * zx_call_exit() - stop the reaper; at module unload
+ *
+ * No handle is left, so every endpoint on the list is closed and its
+ * waiters are gone: only the list's references remain to be dropped.
+ */
+void zx_call_exit(void)
+{
+	struct zx_endpoint *ep, *tmp;
+
+	cancel_delayed_work_sync(&zx_call_reap_work);
+	list_for_each_entry_safe(ep, tmp, &zx_parked_eps, parked_node) {
+		list_del_init(&ep->parked_node);
+		zx_object_put(&ep->obj);
 	}
 }
 
@@ -251,7 +390,7 @@ static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
 		.num_handles = ca->rd_num_handles,
 		.etc = etc,
 	};
-	int reserved[ZXU_CHANNEL_MAX_MSG_HANDLES];
+	int fds[ZXU_CHANNEL_MAX_MSG_HANDLES];
 	int ret;
 
 	if (reply->num_bytes > rd.num_bytes ||
@@ -260,9 +399,12 @@ static int zx_call_copy_reply(struct zx_msg *reply, bool etc,
 	else if (!rd.actual_bytes || !rd.actual_handles)
 		ret = -EFAULT;
 	else
-		ret = zx_fds_reserve(reserved, reply->num_handles);
-	if (!ret)
-		ret = zx_msg_copy_out(reply, &rd, reserved);
+		ret = zx_fds_reserve(fds, 0, reply->num_handles);
+	if (!ret) {
+		ret = zx_msg_copy_out(reply, &rd, fds);
+		if (ret)
+			zx_fds_release(fds, reply->num_handles);
+	}
 	zx_msg_free(reply);
 	return ret;
 }
@@ -290,6 +432,7 @@ static long zx_call_wait(struct file *file, struct zx_call_waiter *w,
 	    !fatal_signal_pending(current)) {
 		w->parked = true;
 		spin_unlock(ep->obj.lock);
+		zx_call_watch_parked(ep);
 		return -EINTR;
 	}
 	list_del(&w->node);
@@ -329,7 +472,7 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 	struct zxu_channel_call_args ca;
 	struct zx_write_params wr;
 	struct zx_msg *msg;
-	u32 txid;
+	int ret;
 
 	/* Nothing is consumed if the arguments cannot be read. */
 	if (zx_call_copy_args(uarg, &args, &ca))
@@ -340,6 +483,7 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 		.num_bytes = ca.wr_num_bytes,
 		.num_handles = ca.wr_num_handles,
 		.options = args.options,
+		.fd = args.handle,
 		.etc = etc,
 	};
 	if (!zx_fd_names_file(args.handle, file)) {
@@ -348,7 +492,7 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 	}
 
 	msg = zx_channel_prepare_msg(h, ZXU_RIGHT_READ | ZXU_RIGHT_WRITE,
-				     sizeof(txid), &wr);
+				     sizeof(w->txid), &wr);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
@@ -356,27 +500,33 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 		zx_msg_free(msg);
 		return -ENOMEM;
 	}
-	w->task = get_task_struct(current);
+	w->pid = get_task_pid(current, PIDTYPE_PID);
+	w->task = current;
 	w->deadline = args.deadline;
 	w->etc = etc;
 
 	spin_lock(ep->obj.lock);
-	zx_call_reap_parked_locked(ep, &stale);
-	if (zx_endpoint_peer(ep)->closed) {
-		spin_unlock(ep->obj.lock);
-		zx_call_free_list(&stale);
-		zx_call_waiter_free(w);
-		zx_msg_free(msg);
-		return -EPIPE;
+	zx_call_reap_parked_locked(ep, true, &stale);
+	if (!zx_fd_names_file(args.handle, file)) {
+		ret = -EBADF;
+	} else if (zx_endpoint_peer(ep)->closed) {
+		ret = -EPIPE;
+	} else {
+		/* Register first, then send: the reply can come at once. */
+		w->txid = zx_call_new_txid_locked(ep);
+		memcpy(zx_msg_bytes(msg), &w->txid, sizeof(w->txid));
+		list_add_tail(&w->node, &ep->callers);
+		ret = zx_endpoint_deliver_locked(zx_endpoint_peer(ep), msg);
+		if (ret)
+			list_del(&w->node);
 	}
-	/* Register first, then send: the reply can come at once. */
-	w->txid = zx_call_new_txid_locked(ep);
-	memcpy(zx_msg_bytes(msg), &w->txid, sizeof(w->txid));
-	list_add_tail(&w->node, &ep->callers);
-	zx_endpoint_deliver_locked(zx_endpoint_peer(ep), msg);
 	spin_unlock(ep->obj.lock);
 	zx_call_free_list(&stale);
-
+	if (ret) {
+		zx_call_waiter_free(w);
+		zx_msg_free(msg);
+		return ret;
+	}
 	return zx_call_wait(file, w, &ca, &args);
 }
 
@@ -398,7 +548,7 @@ long zx_channel_call_finish(struct file *file, void __user *uarg)
 	if (!zx_fd_names_file(args.handle, file))
 		return -EBADF;
 	if (!zx_object_is(h->obj, ZXU_OBJ_TYPE_CHANNEL))
-		return -EBADFD;
+		return -EPROTOTYPE;
 
 	ep = zx_endpoint(h->obj);
 	spin_lock(ep->obj.lock);
@@ -470,33 +620,35 @@ long zx_channel_reply_read(struct file *file, void __user *uarg)
 	struct zx_write_params wr;
 	struct zx_read_params rd;
 	struct zx_msg *msg;
+	bool write;
 	long ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	zx_write_params_init(&wr, &args.wr, false);
 	zx_read_params_init(&rd, &args.rd, false);
+	write = !(args.flags & ZX_REPLY_READ_NO_WRITE);
 
-	if ((args.flags & ~ZX_REPLY_READ_NO_WRITE) || args.wr.reserved ||
-	    args.rd.reserved)
+	if ((args.flags & ~ZX_REPLY_READ_NO_WRITE) || args.rd.reserved)
 		ret = -EINVAL;
-	else if (!zx_fd_names_file(args.handle, file))
+	else if (!zx_fd_names_file(args.handle, file) ||
+		 (write && !zx_fd_names_file(wr.fd, file)))
 		ret = -EBADF;
 	else
 		ret = zx_channel_check(h, ZXU_RIGHT_READ);
 	if (!ret && (args.rd.options & ~ZXU_CHANNEL_READ_MAY_DISCARD))
 		ret = -EOPNOTSUPP;
 	if (ret) {
-		if (!(args.flags & ZX_REPLY_READ_NO_WRITE))
+		if (write)
 			zx_consume_handles(wr.handles, wr.num_handles, false);
 		return ret;
 	}
 
-	if (!(args.flags & ZX_REPLY_READ_NO_WRITE)) {
+	if (write) {
 		msg = zx_channel_prepare_msg(h, ZXU_RIGHT_WRITE, 0, &wr);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);
-		ret = zx_endpoint_enqueue(zx_endpoint(h->obj), msg);
+		ret = zx_endpoint_enqueue(zx_endpoint(h->obj), file, &wr, msg);
 		if (ret) {
 			zx_msg_free(msg);
 			return ret;

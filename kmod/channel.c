@@ -16,6 +16,19 @@
  *     channel->lock -> obj->wq.lock, ep->read_wq.lock  (wake-ups under it)
  *   Messages are destroyed only after the lock is dropped: destroying one
  *   may release files and so other endpoints.
+ *
+ *   A reader drops the lock to reserve fds for the head message's handles
+ *   (that can sleep).  Meanwhile another reader may take or discard that
+ *   message, so after re-locking it starts over from whatever is at the
+ *   head; nothing of a queued message is looked at without the lock.
+ *
+ * Flow control
+ *
+ *   A queue holds at most zx_max_pending_messages() messages.  A write into
+ *   a full queue fails with SHOULD_WAIT, and the writing endpoint shows
+ *   WRITABLE only while its peer is open and the peer's queue has room, so
+ *   writers can wait for room the way they wait on a pipe.  Replies handed
+ *   straight to a waiting caller never touch the queue and do not count.
  */
 
 #include <linux/list.h>
@@ -37,26 +50,56 @@ struct zx_channel {
 	struct zx_endpoint ep[2];
 };
 
-/* Caller holds the channel lock; @msg is on @ep's queue. */
-static void zx_endpoint_dequeue(struct zx_endpoint *ep, struct zx_msg *msg)
+/*
+ * WRITABLE on @ep means: a write through @ep can be queued now -- the peer
+ * is open and its queue is not full.
+ */
+static void zx_endpoint_update_writable_locked(struct zx_endpoint *ep)
 {
+	struct zx_endpoint *peer = zx_endpoint_peer(ep);
+	bool writable = !peer->closed &&
+		peer->queue_len < zx_max_pending_messages();
+
+	lockdep_assert_held(ep->obj.lock);
+	zx_object_update_signals_locked(&ep->obj,
+					writable ? 0 : ZXU_CHANNEL_WRITABLE,
+					writable ? ZXU_CHANNEL_WRITABLE : 0);
+}
+
+static void zx_endpoint_dequeue_locked(struct zx_endpoint *ep,
+				       struct zx_msg *msg)
+{
+	lockdep_assert_held(ep->obj.lock);
 	list_del_init(&msg->node);
+	ep->queue_len--;
 	if (list_empty(&ep->queue))
 		zx_object_update_signals_locked(&ep->obj,
 						ZXU_CHANNEL_READABLE, 0);
+	zx_endpoint_update_writable_locked(zx_endpoint_peer(ep));
 }
 
-/* Caller holds the channel lock. */
-static void zx_endpoint_queue_locked(struct zx_endpoint *ep,
-				     struct zx_msg *msg, bool at_head)
+/**
+ * zx_endpoint_queue_locked() - append @msg to @ep's queue, full or not
+ * @ep:		the receiving endpoint, not closed; caller holds the lock
+ * @msg:	the message
+ *
+ * For messages that were already admitted once: a reply that found its
+ * call gone.  New writes go through zx_endpoint_deliver_locked().
+ */
+void zx_endpoint_queue_locked(struct zx_endpoint *ep, struct zx_msg *msg)
 {
-	if (at_head)
-		list_add(&msg->node, &ep->queue);
-	else
-		list_add_tail(&msg->node, &ep->queue);
+	lockdep_assert_held(ep->obj.lock);
+	list_add_tail(&msg->node, &ep->queue);
+	ep->queue_len++;
 	zx_object_update_signals_locked(&ep->obj, 0, ZXU_CHANNEL_READABLE);
-	/* Under the lock, so a reader that found the queue empty is seen. */
-	if (waitqueue_active(&ep->read_wq))
+	zx_endpoint_update_writable_locked(zx_endpoint_peer(ep));
+	/*
+	 * A reply-read sleeper checks the signals without the lock: the
+	 * barrier in wq_has_sleeper() orders the store of READABLE above
+	 * before the look at the queue, pairing with the one in
+	 * set_current_state() on the sleeper's side.
+	 */
+	if (wq_has_sleeper(&ep->read_wq))
 		wake_up(&ep->read_wq);
 }
 
@@ -67,31 +110,48 @@ static void zx_endpoint_queue_locked(struct zx_endpoint *ep,
  * @msg:	the complete message
  *
  * A message carrying the txid of a call waiting on @to goes straight to
- * that caller; anything else is queued.
+ * that caller; anything else is queued if the queue has room.
+ *
+ * Return: 0, or -EAGAIN (SHOULD_WAIT) if the queue is full (@msg still
+ * the caller's).
  */
-void zx_endpoint_deliver_locked(struct zx_endpoint *to, struct zx_msg *msg)
+int zx_endpoint_deliver_locked(struct zx_endpoint *to, struct zx_msg *msg)
 {
-	if (!zx_call_take_reply_locked(to, msg))
-		zx_endpoint_queue_locked(to, msg, false);
+	lockdep_assert_held(to->obj.lock);
+	if (zx_call_take_reply_locked(to, msg))
+		return 0;
+	if (to->queue_len >= zx_max_pending_messages())
+		return -EAGAIN;
+	zx_endpoint_queue_locked(to, msg);
+	return 0;
 }
 
 /**
  * zx_endpoint_enqueue() - deliver a message written through @from
  * @from:	the endpoint written to; the message goes to its peer
+ * @file:	the handle the write came in on
+ * @wr:		the write; @wr->fd must still name @file
  * @msg:	the complete message
  *
- * Return: 0, or -EPIPE if the peer is closed (@msg still the caller's).
+ * The last step of a write, in Zircon's order: the caller still holds the
+ * handle (BAD_HANDLE), the peer is open (PEER_CLOSED), its queue has room
+ * (SHOULD_WAIT).
+ *
+ * Return: 0, or -EBADF, -EPIPE, -EAGAIN with @msg still the caller's.
  */
-int zx_endpoint_enqueue(struct zx_endpoint *from, struct zx_msg *msg)
+int zx_endpoint_enqueue(struct zx_endpoint *from, struct file *file,
+			const struct zx_write_params *wr, struct zx_msg *msg)
 {
 	struct zx_endpoint *to = zx_endpoint_peer(from);
-	int ret = 0;
+	int ret;
 
 	spin_lock(from->obj.lock);
-	if (to->closed)
+	if (!zx_fd_names_file(wr->fd, file))
+		ret = -EBADF;
+	else if (to->closed)
 		ret = -EPIPE;
 	else
-		zx_endpoint_deliver_locked(to, msg);
+		ret = zx_endpoint_deliver_locked(to, msg);
 	spin_unlock(from->obj.lock);
 	return ret;
 }
@@ -110,6 +170,7 @@ static void zx_endpoint_on_zero_handles(struct zx_object *obj)
 	spin_lock(obj->lock);
 	ep->closed = true;
 	list_splice_init(&ep->queue, &dead);
+	ep->queue_len = 0;
 	zx_object_update_signals_locked(obj, ZXU_CHANNEL_READABLE, 0);
 	if (!peer->closed) {
 		zx_object_update_signals_locked(&peer->obj,
@@ -170,6 +231,7 @@ long zx_channel_create(void __user *uarg)
 		zx_object_init(&ep->obj, &zx_channel_type, &ch->refs,
 			       &ch->lock, ZXU_CHANNEL_WRITABLE);
 		INIT_LIST_HEAD(&ep->queue);
+		INIT_LIST_HEAD(&ep->parked_node);
 		init_waitqueue_head(&ep->read_wq);
 		zx_call_init_endpoint(ep);
 	}
@@ -264,6 +326,7 @@ void zx_write_params_init(struct zx_write_params *wr,
 		.num_bytes = args->num_bytes,
 		.num_handles = args->num_handles,
 		.options = args->options,
+		.fd = args->handle,
 		.etc = etc,
 	};
 }
@@ -288,8 +351,9 @@ void zx_read_params_init(struct zx_read_params *rd,
 	};
 }
 
-static long zx_channel_write(struct zx_handle *h, bool etc, void __user *uarg)
+static long zx_channel_write(struct file *file, bool etc, void __user *uarg)
 {
+	struct zx_handle *h = file->private_data;
 	struct zxu_ioc_channel_write args;
 	struct zx_write_params wr;
 	struct zx_msg *msg;
@@ -298,15 +362,15 @@ static long zx_channel_write(struct zx_handle *h, bool etc, void __user *uarg)
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	zx_write_params_init(&wr, &args, etc);
-	if (args.reserved) {
+	if (!zx_fd_names_file(wr.fd, file)) {
 		zx_consume_handles(wr.handles, wr.num_handles, etc);
-		return -EINVAL;
+		return -EBADF;
 	}
 
 	msg = zx_channel_prepare_msg(h, ZXU_RIGHT_WRITE, 0, &wr);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	ret = zx_endpoint_enqueue(zx_endpoint(h->obj), msg);
+	ret = zx_endpoint_enqueue(zx_endpoint(h->obj), file, &wr, msg);
 	if (ret)
 		zx_msg_free(msg);
 	return ret;
@@ -324,27 +388,58 @@ static int zx_put_u32(u64 uptr, u32 value)
  * zx_msg_copy_out() - hand a message that fits to its reader
  * @msg:	the message, off any queue
  * @rd:		where it goes
- * @reserved:	msg->num_handles fds from zx_fds_reserve(); always consumed
+ * @fds:	msg->num_handles fds from zx_fds_reserve()
  *
- * Sizes first, then the bytes, then the handles, so overlapping buffers
- * end up holding handle data, as on Zircon.
+ * Sizes first, then the bytes, then the handle values, so overlapping
+ * buffers end up holding handle data, as on Zircon; the handles are
+ * installed last, once nothing can fail any more.
  *
- * Return: 0 (the handles now belong to the reader; the caller frees
- * @msg), -EFAULT (the message is lost: the caller frees it, closing its
- * handles), or another errno if the handles could not be installed
- * (nothing installed, @msg intact).
+ * Return: 0 (the handles and @fds now belong to the reader; the caller
+ * frees @msg) or -EFAULT (nothing installed: the caller gives back @fds
+ * and frees @msg, whose handles are closed -- the message is lost).
  */
 int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
-		    const int *reserved)
+		    const int *fds)
 {
 	if (zx_put_u32(rd->actual_bytes, msg->num_bytes) ||
 	    zx_put_u32(rd->actual_handles, msg->num_handles) ||
 	    copy_to_user(u64_to_user_ptr(rd->bytes), zx_msg_bytes(msg),
-			 msg->num_bytes)) {
-		zx_fds_release(reserved, msg->num_handles);
+			 msg->num_bytes) ||
+	    zx_msg_put_handle_values(msg, rd->handles, rd->etc, fds))
 		return -EFAULT;
-	}
-	return zx_msg_install_handles(msg, rd->handles, rd->etc, reserved);
+	zx_msg_install_handles(msg, fds);
+	return 0;
+}
+
+/* The head of @ep's queue does not fit: report its size, maybe drop it. */
+static long zx_endpoint_read_too_big_locked(struct zx_endpoint *ep,
+					    struct zx_msg *msg,
+					    const struct zx_read_params *rd,
+					    u32 options)
+	__releases(ep->obj.lock)
+{
+	u32 num_bytes = msg->num_bytes;
+	u32 num_handles = msg->num_handles;
+
+	lockdep_assert_held(ep->obj.lock);
+	if (options & ZXU_CHANNEL_READ_MAY_DISCARD)
+		zx_endpoint_dequeue_locked(ep, msg);
+	else
+		msg = NULL;
+	spin_unlock(ep->obj.lock);
+
+	zx_msg_free(msg);
+	if (zx_put_u32(rd->actual_bytes, num_bytes) ||
+	    zx_put_u32(rd->actual_handles, num_handles))
+		return -EFAULT;
+	return -EMSGSIZE;
+}
+
+static bool zx_msg_fits(const struct zx_msg *msg,
+			const struct zx_read_params *rd)
+{
+	return msg->num_bytes <= rd->num_bytes &&
+		msg->num_handles <= rd->num_handles;
 }
 
 /**
@@ -364,9 +459,9 @@ int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
 long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 		      u32 options)
 {
-	int reserved[ZXU_CHANNEL_MAX_MSG_HANDLES];
+	int fds[ZXU_CHANNEL_MAX_MSG_HANDLES];
 	struct zx_msg *msg;
-	u32 nres = 0;
+	u32 nres = 0, need;
 	int ret;
 
 	spin_lock(ep->obj.lock);
@@ -377,55 +472,37 @@ long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 			ret = (ep->obj.signals & ZXU_CHANNEL_PEER_CLOSED) ?
 				-EPIPE : -EAGAIN;
 			spin_unlock(ep->obj.lock);
-			zx_fds_release(reserved, nres);
-			return ret;
+			goto release;
 		}
-		if (msg->num_bytes > rd->num_bytes ||
-		    msg->num_handles > rd->num_handles ||
-		    msg->num_handles <= nres)
+		if (!zx_msg_fits(msg, rd)) {
+			zx_fds_release(fds, nres);
+			return zx_endpoint_read_too_big_locked(ep, msg, rd,
+							       options);
+		}
+		need = msg->num_handles;
+		if (need <= nres)
 			break;
-		/* Reserve without the lock, then look at the head again. */
+		/* Reserving can sleep: @msg may be gone when we are back. */
 		spin_unlock(ep->obj.lock);
-		ret = zx_fds_reserve(reserved + nres, msg->num_handles - nres);
-		if (ret) {
-			zx_fds_release(reserved, nres);
-			return ret;
-		}
-		nres = msg->num_handles;
+		ret = zx_fds_reserve(fds, nres, need);
+		if (ret)
+			goto release;
+		nres = need;
 		spin_lock(ep->obj.lock);
 	}
-
-	if (msg->num_bytes > rd->num_bytes ||
-	    msg->num_handles > rd->num_handles) {
-		u32 num_bytes = msg->num_bytes;
-		u32 num_handles = msg->num_handles;
-
-		if (options & ZXU_CHANNEL_READ_MAY_DISCARD)
-			zx_endpoint_dequeue(ep, msg);
-		else
-			msg = NULL;
-		spin_unlock(ep->obj.lock);
-
-		zx_fds_release(reserved, nres);
-		zx_msg_free(msg);
-		if (zx_put_u32(rd->actual_bytes, num_bytes) ||
-		    zx_put_u32(rd->actual_handles, num_handles))
-			return -EFAULT;
-		return -EMSGSIZE;
-	}
-	zx_endpoint_dequeue(ep, msg);
+	zx_endpoint_dequeue_locked(ep, msg);
 	spin_unlock(ep->obj.lock);
 
-	zx_fds_release(reserved + msg->num_handles, nres - msg->num_handles);
-	ret = zx_msg_copy_out(msg, rd, reserved);
-	if (ret && ret != -EFAULT) {
-		/* We hold a handle, so @ep cannot have closed meanwhile. */
-		spin_lock(ep->obj.lock);
-		zx_endpoint_queue_locked(ep, msg, true);
-		spin_unlock(ep->obj.lock);
-		return ret;
-	}
+	need = msg->num_handles;
+	ret = zx_msg_copy_out(msg, rd, fds);
 	zx_msg_free(msg);
+	if (!ret) {
+		/* The first @need fds are the reader's now. */
+		zx_fds_release(fds + need, nres - need);
+		return 0;
+	}
+release:
+	zx_fds_release(fds, nres);
 	return ret;
 }
 
@@ -461,9 +538,9 @@ long zx_channel_ioctl(struct file *file, unsigned int cmd, void __user *uarg)
 
 	switch (cmd) {
 	case ZX_IOC_CHANNEL_WRITE:
-		return zx_channel_write(h, false, uarg);
+		return zx_channel_write(file, false, uarg);
 	case ZX_IOC_CHANNEL_WRITE_ETC:
-		return zx_channel_write(h, true, uarg);
+		return zx_channel_write(file, true, uarg);
 	case ZX_IOC_CHANNEL_READ:
 		return zx_channel_read(h, false, uarg);
 	case ZX_IOC_CHANNEL_READ_ETC:

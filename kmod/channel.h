@@ -18,6 +18,7 @@ struct zx_msg;
  * struct zx_endpoint - one end of a channel
  * @obj:	the zx object (lock, signals, waiters)
  * @queue:	messages written by the peer, oldest first
+ * @queue_len:	number of messages on @queue
  * @closed:	the endpoint lost its last handle; nothing is queued to it
  *		any more
  * @callers:	zx_channel_call()s made through this endpoint that still
@@ -25,17 +26,23 @@ struct zx_msg;
  * @last_txid:	the last txid counter value handed to a call
  * @read_wq:	threads blocked in reply-and-read waiting for a message;
  *		exclusive, so one message wakes one reader, oldest first
+ * @parked_node: entry on the list of endpoints whose parked calls the
+ *		reaper checks (call.c); under its own lock
+ * @parked_listed: @parked_node is on that list; under the same lock
  *
- * Everything but @obj.wq, @obj.handle_wq and @read_wq (which have their
- * own locks) is protected by the channel lock, obj.lock.
+ * Everything else but @obj.wq, @obj.handle_wq and @read_wq (which have
+ * their own locks) is protected by the channel lock, obj.lock.
  */
 struct zx_endpoint {
 	struct zx_object obj;
 	struct list_head queue;
+	u32 queue_len;
 	bool closed;
 	struct list_head callers;
 	u32 last_txid;
 	wait_queue_head_t read_wq;
+	struct list_head parked_node;
+	bool parked_listed;
 };
 
 static inline struct zx_endpoint *zx_endpoint(struct zx_object *obj)
@@ -55,6 +62,9 @@ static inline struct zx_endpoint *zx_endpoint_peer(struct zx_endpoint *ep)
  * @num_bytes:	payload size or iovec count
  * @num_handles: number of handle entries
  * @options:	ZX_CHANNEL_WRITE_* options
+ * @fd:		the fd the caller names the channel by; the write fails with
+ *		BAD_HANDLE if it stops naming the handle before the message
+ *		is queued (moved into a message by another thread)
  * @etc:	@handles holds zx_handle_disposition_t
  */
 struct zx_write_params {
@@ -63,6 +73,7 @@ struct zx_write_params {
 	u32 num_bytes;
 	u32 num_handles;
 	u32 options;
+	u32 fd;
 	bool etc;
 };
 
@@ -95,12 +106,14 @@ int zx_channel_check(struct zx_handle *h, u32 rights);
 struct zx_msg *zx_channel_prepare_msg(struct zx_handle *h, u32 rights,
 				      u32 min_bytes,
 				      const struct zx_write_params *wr);
-void zx_endpoint_deliver_locked(struct zx_endpoint *to, struct zx_msg *msg);
-int zx_endpoint_enqueue(struct zx_endpoint *from, struct zx_msg *msg);
+void zx_endpoint_queue_locked(struct zx_endpoint *ep, struct zx_msg *msg);
+int zx_endpoint_deliver_locked(struct zx_endpoint *to, struct zx_msg *msg);
+int zx_endpoint_enqueue(struct zx_endpoint *from, struct file *file,
+			const struct zx_write_params *wr, struct zx_msg *msg);
 long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 		      u32 options);
 int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
-		    const int *reserved);
+		    const int *fds);
 
 /* call.c */
 bool zx_call_take_reply_locked(struct zx_endpoint *ep, struct zx_msg *msg);

@@ -17,6 +17,7 @@
 #include <linux/file.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -300,7 +301,9 @@ out:
  *
  * Every entry is closed if it names a zx handle; a missing or foreign one
  * makes the result EBADF but does not stop the walk.  0 entries are
- * skipped.  The array is read in chunks; a fault stops the walk.
+ * skipped.  The array is read in chunks; a fault stops the walk, and so
+ * does a fatal signal, so that a huge array cannot keep a killed process
+ * from dying.  Arrays longer than ZXU_HANDLE_ARRAY_MAX are refused whole.
  */
 long zx_handle_close_many(void __user *uarg)
 {
@@ -312,9 +315,13 @@ long zx_handle_close_many(void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
+	if (args.num_handles > ZXU_HANDLE_ARRAY_MAX)
+		return -ERANGE;
 	uhandles = u64_to_user_ptr(args.handles);
 
 	for (done = 0; done < args.num_handles; done += n) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		n = min_t(u64, args.num_handles - done, ARRAY_SIZE(chunk));
 		if (copy_from_user(chunk, uhandles + done, n * sizeof(u32)))
 			return -EFAULT;

@@ -69,6 +69,7 @@ static int __init zx_init(void)
 static void __exit zx_exit(void)
 {
 	misc_deregister(&zx_misc);
+	zx_call_exit();
 }
 
 module_init(zx_init);

@@ -3,14 +3,24 @@
  * zx: building messages from user memory and destroying them.
  *
  * A message is one allocation (header, handle array, payload) charged to
- * the writer's memory cgroup.  It is complete before anything is queued,
- * which is what makes a write all-or-nothing.
+ * the writer's memory cgroup and to the writer's per-user quota
+ * (limits.c).  It is complete before anything is queued, which is what
+ * makes a write all-or-nothing.
+ *
+ * Handles leave a message for a reader's fd table in three steps that
+ * cannot be interleaved differently: fds are reserved (invisible to other
+ * threads), their numbers are written to the reader's buffer, and only
+ * then are the files installed.  A fault in between costs the message but
+ * never touches an installed fd, so no other thread can see a handle
+ * before its number reached user memory, dup() it, or have an fd of its
+ * own closed by a read that failed.
  */
 
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -19,14 +29,24 @@
 
 static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
 {
+	struct zx_quota *quota;
 	struct zx_msg *msg;
-	size_t size;
+	size_t size, charge;
 
 	size = struct_size(msg, handles, num_handles) + num_bytes;
+	/* What the allocator really takes: 64 KiB + header is 128 KiB. */
+	charge = kmalloc_size_roundup(size);
+	quota = zx_quota_charge(charge, num_handles);
+	if (IS_ERR(quota))
+		return ERR_CAST(quota);
 	msg = kvmalloc(size, GFP_KERNEL_ACCOUNT);
-	if (!msg)
-		return NULL;
+	if (!msg) {
+		zx_quota_uncharge(quota, charge, num_handles);
+		return ERR_PTR(-ENOMEM);
+	}
 	INIT_LIST_HEAD(&msg->node);
+	msg->quota = quota;
+	msg->charge = charge;
 	msg->num_bytes = num_bytes;
 	msg->num_handles = num_handles;
 	memset(msg->handles, 0, num_handles * sizeof(msg->handles[0]));
@@ -68,8 +88,9 @@ static struct zx_msg *zx_msg_from_iovec(u64 uiov, u32 count, u32 num_handles)
 		goto out;
 	}
 	msg = zx_msg_alloc(total, num_handles);
-	if (!msg) {
-		ret = -ENOMEM;
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		msg = NULL;
 		goto out;
 	}
 	dst = zx_msg_bytes(msg);
@@ -99,7 +120,9 @@ out:
  * @iovec:	@ubytes is an iovec array (ZX_CHANNEL_WRITE_USE_IOVEC)
  *
  * Return: the message, or ERR_PTR(-ERANGE) for sizes over the limits,
- * -ENOMEM, -EFAULT for unreadable memory, -EINVAL for a bad iovec.
+ * -ENOMEM (no memory, or the writer's byte quota is used up), -EMFILE (the
+ * writer's in-flight handle quota is used up), -EFAULT for unreadable
+ * memory, -EINVAL for a bad iovec.
  */
 struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
 				bool iovec)
@@ -113,8 +136,8 @@ struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
 	    num_handles > ZXU_CHANNEL_MAX_MSG_HANDLES)
 		return ERR_PTR(-ERANGE);
 	msg = zx_msg_alloc(num_bytes, num_handles);
-	if (!msg)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(msg))
+		return msg;
 	if (copy_from_user(zx_msg_bytes(msg), u64_to_user_ptr(ubytes),
 			   num_bytes)) {
 		zx_msg_free(msg);
@@ -158,16 +181,22 @@ static int zx_read_dispositions(struct zxu_handle_disposition *d, u64 uhandles,
  *
  * Zircon consumes the handles of a failed write too.  Entries that do not
  * name a zx handle, and DUPLICATE dispositions, are left alone; a fault
- * reading the array ends the walk.
+ * reading the array ends the walk.  An array longer than
+ * ZXU_HANDLE_ARRAY_MAX cannot be a list of handles and is not walked, and
+ * a fatal signal stops the walk, so no write keeps its caller in the
+ * kernel for long.
  */
 void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc)
 {
 	struct zxu_handle_disposition d[16];
 	u32 done, n, i;
 
+	if (num_handles > ZXU_HANDLE_ARRAY_MAX)
+		return;
 	for (done = 0; done < num_handles; done += n) {
 		n = min_t(u32, num_handles - done, ARRAY_SIZE(d));
-		if (zx_read_dispositions(d, uhandles, done, n, etc))
+		if (fatal_signal_pending(current) ||
+		    zx_read_dispositions(d, uhandles, done, n, etc))
 			return;
 		for (i = 0; i < n; i++) {
 			struct file *file;
@@ -262,7 +291,7 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 	int first = 0;
 	u32 i;
 
-	d = kmalloc_array(n, sizeof(*d), GFP_KERNEL);
+	d = kmalloc_array(n, sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d) {
 		zx_consume_handles(uhandles, n, etc);
 		return -ENOMEM;
@@ -289,24 +318,27 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 
 /**
  * zx_fds_reserve() - reserve fds for the handles of a message to be read
- * @fds:	receives @n reserved close-on-exec fds, none of them 0
- * @n:		how many
+ * @fds:	array of reserved fds; receives fds[@from] to fds[@to - 1]
+ * @from:	how many are reserved already
+ * @to:		how many are needed
  *
- * Reserving before a message leaves its queue is what lets a reader that
- * is out of fds fail without anybody else seeing the message disappear.
+ * Reserved fds are close-on-exec, never 0, and invisible to other threads
+ * until zx_msg_install_handles() fills them.  Reserving before a message
+ * leaves its queue is what lets a reader that is out of fds fail without
+ * anybody else seeing the message disappear.
  *
- * Return: 0, or the allocation error with nothing reserved.
+ * Return: 0, or the allocation error with nothing more reserved.
  */
-int zx_fds_reserve(int *fds, u32 n)
+int zx_fds_reserve(int *fds, u32 from, u32 to)
 {
 	u32 i;
 
-	for (i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		fds[i] = zx_get_unused_fd();
 		if (fds[i] < 0) {
 			int ret = fds[i];
 
-			zx_fds_release(fds, i);
+			zx_fds_release(fds + from, i - from);
 			return ret;
 		}
 	}
@@ -326,70 +358,23 @@ void zx_fds_release(const int *fds, u32 n)
 		put_unused_fd(fds[i]);
 }
 
-/* Undo receive_fd() for fds this read installed. */
-static void zx_uninstall_fds(const int *fds, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++) {
-		struct file *file = close_fd_get_file(fds[i]);
-
-		if (file)
-			filp_close(file, current->files);
-	}
-}
-
 /**
- * zx_msg_install_handles() - give a read message's handles to the reader
+ * zx_msg_put_handle_values() - tell a reader where its handles will be
  * @msg:	the dequeued message
- * @uhandles:	where the reader wants the handle values (or zx_handle_info
+ * @uhandles:	the reader's buffer for handle values (or zx_handle_info
  *		records for @etc)
  * @etc:	zx_channel_read_etc semantics
- * @reserved:	msg->num_handles fds from zx_fds_reserve(); always consumed
+ * @fds:	msg->num_handles fds from zx_fds_reserve()
  *
- * Each handle passes the LSM file-receive check through receive_fd(), as
- * for SCM_RIGHTS.  receive_fd() picks its own fd, so each reserved slot is
- * released just before the handle is received and the new fd normally
- * lands in it; fd 0 is held meanwhile if free, so no handle gets it.  All
- * handles are installed or none.
- *
- * Return: 0 (the message's files now belong to the reader's fd table),
- * -EFAULT if the values could not be written (the handles are closed, the
- * message is lost), or another errno if installing failed (an LSM said no,
- * or another thread took the fd slots: nothing installed, @msg untouched).
+ * Return: 0, or -EFAULT if the buffer cannot be written.  Nothing is
+ * installed either way.
  */
-int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc,
-			   const int *reserved)
+int zx_msg_put_handle_values(struct zx_msg *msg, u64 uhandles, bool etc,
+			     const int *fds)
 {
-	int fds[ZXU_CHANNEL_MAX_MSG_HANDLES];
-	u32 n = msg->num_handles;
-	int guard, ret = 0;
 	u32 i;
 
-	if (!n)
-		return 0;
-
-	guard = get_unused_fd_flags(0);
-	if (guard > 0) {
-		put_unused_fd(guard);
-		guard = -1;
-	}
-	for (i = 0; i < n; i++) {
-		put_unused_fd(reserved[i]);
-		fds[i] = receive_fd(msg->handles[i], O_CLOEXEC);
-		if (fds[i] < 0) {
-			ret = fds[i];
-			zx_uninstall_fds(fds, i);
-			zx_fds_release(reserved + i + 1, n - i - 1);
-			break;
-		}
-	}
-	if (guard == 0)
-		put_unused_fd(0);
-	if (ret)
-		return ret;
-
-	for (i = 0; i < n && !ret; i++) {
+	for (i = 0; i < msg->num_handles; i++) {
 		if (etc) {
 			struct zx_handle *h = msg->handles[i]->private_data;
 			struct zxu_handle_info info = {
@@ -400,23 +385,36 @@ int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 
 			if (copy_to_user(u64_to_user_ptr(uhandles) +
 					 i * sizeof(info), &info, sizeof(info)))
-				ret = -EFAULT;
+				return -EFAULT;
 		} else if (put_user(fds[i], (u32 __user *)
 				    u64_to_user_ptr(uhandles) + i)) {
-			ret = -EFAULT;
+			return -EFAULT;
 		}
 	}
-	if (ret) {
-		zx_uninstall_fds(fds, n);
-		return ret;
-	}
+	return 0;
+}
 
-	/* receive_fd() took the tables' references; drop the message's. */
-	for (i = 0; i < n; i++) {
-		fput(msg->handles[i]);
+/**
+ * zx_msg_install_handles() - give a read message's handles to the reader
+ * @msg:	the dequeued message, whose handle values the reader has
+ * @fds:	the msg->num_handles fds those values name; consumed
+ *
+ * Cannot fail: everything that can was done before.  The files move from
+ * the message to the fd table with their references.
+ *
+ * The LSM file_receive hook that SCM_RIGHTS runs is not called: no
+ * exported function runs it without installing the fd at once, and an fd
+ * installed before its number reaches user memory is the race this order
+ * exists to avoid.  binder, also a module, hands out fds the same way.
+ */
+void zx_msg_install_handles(struct zx_msg *msg, const int *fds)
+{
+	u32 i;
+
+	for (i = 0; i < msg->num_handles; i++) {
+		fd_install(fds[i], msg->handles[i]);
 		msg->handles[i] = NULL;
 	}
-	return 0;
 }
 
 /**
@@ -438,6 +436,7 @@ void zx_msg_free(struct zx_msg *msg)
 		if (msg->handles[i])
 			fput(msg->handles[i]);
 	}
+	zx_quota_uncharge(msg->quota, msg->charge, msg->num_handles);
 	kvfree(msg);
 }
 

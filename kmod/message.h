@@ -12,10 +12,13 @@
 
 struct file;
 struct zx_object;
+struct zx_quota;
 
 /**
  * struct zx_msg - one message
  * @node:	link in the receiving endpoint's queue
+ * @quota:	the writer's quota, charged for @charge and @num_handles
+ * @charge:	the memory of the message, as charged
  * @num_bytes:	payload size
  * @num_handles: number of entries in @handles
  * @handles:	the handles in flight, as files holding a reference each;
@@ -23,6 +26,8 @@ struct zx_object;
  */
 struct zx_msg {
 	struct list_head node;
+	struct zx_quota *quota;
+	u32 charge;
 	u32 num_bytes;
 	u32 num_handles;
 	struct file *handles[];
@@ -53,10 +58,11 @@ struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
 int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 			  struct zx_object *channel);
 void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc);
-int zx_fds_reserve(int *fds, u32 n);
+int zx_fds_reserve(int *fds, u32 from, u32 to);
 void zx_fds_release(const int *fds, u32 n);
-int zx_msg_install_handles(struct zx_msg *msg, u64 uhandles, bool etc,
-			   const int *reserved);
+int zx_msg_put_handle_values(struct zx_msg *msg, u64 uhandles, bool etc,
+			     const int *fds);
+void zx_msg_install_handles(struct zx_msg *msg, const int *fds);
 void zx_msg_free(struct zx_msg *msg);
 void zx_msg_free_list(struct list_head *list);
 

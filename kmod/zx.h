@@ -147,11 +147,20 @@ long zx_object_wait_many(void __user *uarg);
 long zx_channel_create(void __user *uarg);
 long zx_channel_ioctl(struct file *file, unsigned int cmd, void __user *uarg);
 
+/* call.c */
+void zx_call_exit(void);
+
 /* event.c */
 long zx_event_create(void __user *uarg);
 long zx_eventpair_create(void __user *uarg);
 
 /* main.c */
 u64 zx_koid_next(void);
+
+/* limits.c */
+struct zx_quota;
+unsigned int zx_max_pending_messages(void);
+struct zx_quota *zx_quota_charge(size_t bytes, u32 handles);
+void zx_quota_uncharge(struct zx_quota *q, size_t bytes, u32 handles);
 
 #endif /* _ZX_H */

@@ -57,7 +57,7 @@ static zx_status_t zxi_write(zx_handle_t handle, unsigned long cmd,
 		.num_bytes = num_bytes,
 		.num_handles = num_handles,
 		.options = options,
-		.reserved = 0,
+		.handle = handle,
 	};
 	int err;
 

@@ -19,6 +19,7 @@ static zx_status_t zxi_reply_read(zx_handle_t handle, uint32_t flags,
 			.handles = zxi_ptr(wr_handles),
 			.num_bytes = wr_num_bytes,
 			.num_handles = wr_num_handles,
+			.handle = handle,
 		},
 		.rd = {
 			.bytes = zxi_ptr(rd_bytes),

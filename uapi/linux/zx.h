@@ -69,6 +69,14 @@
 #define ZXU_CHANNEL_MAX_MSG_IOVECS	8192u
 #define ZXU_WAIT_MANY_MAX_ITEMS		64u
 
+/*
+ * The longest handle array any call walks (zx_handle_close_many, and the
+ * handles a failed write consumes): the default fs.nr_open, so no list of
+ * handles a process can hold by default is longer.  Longer arrays fail
+ * with ZX_ERR_OUT_OF_RANGE before any entry is looked at.
+ */
+#define ZXU_HANDLE_ARRAY_MAX		0x00100000u
+
 /* zx_handle_disposition_t.operation */
 #define ZXU_HANDLE_OP_MOVE		0u
 #define ZXU_HANDLE_OP_DUPLICATE		1u
@@ -156,14 +164,20 @@ struct zxu_ioc_create {
 	__u64 out[2];
 };
 
-/* ZX_IOC_CHANNEL_WRITE{,_ETC} on a channel handle */
+/*
+ * ZX_IOC_CHANNEL_WRITE{,_ETC} on a channel handle.  @handle is the fd the
+ * ioctl is issued on: if another thread moves that handle into a message
+ * before this one is queued, the write fails with ZX_ERR_BAD_HANDLE (and
+ * consumes its handles) instead of writing through a handle the process
+ * no longer holds.
+ */
 struct zxu_ioc_channel_write {
 	__u64 bytes;		/* bytes, or zxu_channel_iovec[] with USE_IOVEC */
 	__u64 handles;		/* __u32[] (WRITE) or zxu_handle_disposition[] (ETC) */
 	__u32 num_bytes;	/* byte count, or iovec count with USE_IOVEC */
 	__u32 num_handles;
 	__u32 options;
-	__u32 reserved;
+	__u32 handle;
 };
 
 /* ZX_IOC_CHANNEL_READ{,_ETC} on a channel handle */
@@ -187,7 +201,10 @@ struct zxu_ioc_channel_read {
  * ZX_IOC_CHANNEL_CALL_FINISH on the same handle (same arguments; the
  * deadline of the original call applies), which returns EINTR again if
  * interrupted again.  CALL_FINISH without an interrupted call fails with
- * ZX_ERR_BAD_STATE.  This is Zircon's call_noretry/call_finish split.
+ * ZX_ERR_BAD_STATE (ZX_ERR_WRONG_TYPE on a handle that is no channel).
+ * This is Zircon's call_noretry/call_finish split.  The interrupted call
+ * of a thread that exits, or that makes a new call on the same endpoint
+ * instead, is dropped; its reply, if it came, is queued as a message.
  */
 struct zxu_ioc_channel_call {
 	__u64 args;		/* struct zxu_channel_call_args * */
@@ -201,9 +218,10 @@ struct zxu_ioc_channel_call {
 /*
  * ZX_IOC_CHANNEL_REPLY_READ on a channel handle, the server's half of a
  * round trip in one ioctl: write @wr (a reply; skipped with
- * ZX_REPLY_READ_NO_WRITE), then wait until a message can be read, the
- * peer is closed or @deadline passes, and read it into @rd.  Blocked
- * readers are woken one per message, oldest first.  If the write fails
+ * ZX_REPLY_READ_NO_WRITE; @wr.handle names the fd like @handle), then
+ * wait until a message can be read, the peer is closed or @deadline
+ * passes, and read it into @rd.  Blocked readers are woken one per
+ * message, oldest first.  If the write fails
  * nothing is read and the write's error is returned.  @handle is the fd
  * the ioctl is issued on (closing it cancels the wait).  An interrupted
  * wait returns EINTR after the write took place; retry with NO_WRITE.
