@@ -10,6 +10,7 @@
 #   make vm-check     run the selftests in a VM, no deps/build step
 #   make vm-demo      run examples/demo in a VM, no deps/build step
 #   make checkpatch   checkpatch.pl --strict on the module and the UAPI header
+#   make lint         checkpatch, W=1 + sparse without warnings, memcg charging
 #   make clean        remove everything built, including build/
 #
 # The VM runner (tools/vm/run.sh) boots /boot/vmlinuz-<release of KDIR>;
@@ -45,7 +46,7 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
 CHECKPATCH_FILES := $(sort $(filter-out %.mod.c,$(wildcard kmod/*.[ch]))) uapi/linux/zx.h
 
 .PHONY: all module libzx selftests examples deps check demo vm-check vm-demo \
-	checkpatch linux-source clean help
+	checkpatch lint lint-kbuild linux-source clean help
 
 all: module libzx selftests examples
 
@@ -78,6 +79,7 @@ deps:
 check:
 	@$(MAKE) deps
 	@$(MAKE) all
+	@$(MAKE) lint
 	@$(MAKE) vm-check
 
 demo:
@@ -96,6 +98,17 @@ checkpatch: $(LINUX_SRC_STAMP)
 	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --show-types --quiet -f \
 		$(CHECKPATCH_FILES)
 	@echo "checkpatch --strict: clean: $(CHECKPATCH_FILES)"
+
+# Static checks of the kernel code; `make check` runs them before the VM.
+lint: checkpatch lint-kbuild
+	@tools/lint/gfp-account.sh
+
+# A W=1 build with sparse on every file (C=2) must print no warning.
+lint-kbuild:
+	@out=$$($(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1); st=$$?; \
+	if [ $$st -ne 0 ] || printf '%s\n' "$$out" | grep -qE 'warning:|error:'; then \
+		printf '%s\n' "$$out"; echo "lint-kbuild: W=1 C=2 build not clean" >&2; exit 1; \
+	fi; echo "lint-kbuild: W=1 and sparse (C=2): no warnings"
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
