@@ -11,14 +11,15 @@
  * Every server here checks that each (client, seq) request arrives exactly
  * once and in order; every caller checks that it got its own reply.
  */
+#include "zx_call_util.h"
+#include "zx_handle_util.h"
+
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/time.h>
 
 #include <linux/zx.h>
-
-#include "zx_call_util.h"
 
 #define W	ZX_CHANNEL_WRITABLE
 #define R	ZX_CHANNEL_READABLE
@@ -513,6 +514,90 @@ TEST_F(sig, abandoned_interrupted_call_does_not_block_new_calls)
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(0, s.fail_line);
 	EXPECT_EQ(5u, s.served);
+}
+
+/* CALL_FINISH checks the handle's type like every channel call: WRONG_TYPE. */
+TEST_F(sig, raw_finish_on_a_non_channel_is_wrong_type)
+{
+	zx_handle_t e = zxt_event(_metadata);
+	struct zxc_msg m = zxc_request(0, 0), rd;
+	uint32_t ab = 0, ah = 0;
+	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
+				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
+
+	EXPECT_EQ(EPROTOTYPE, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, e, zxt_long_deadline(),
+				       &a, &ab, &ah));
+}
+
+/*
+ * A thread whose call was interrupted, and whose reply then arrived, exits
+ * without finishing the call.  Nobody else ever calls on the endpoint.  The
+ * parked call must not keep the reply (and the handle in it) forever: it is
+ * queued on the endpoint like any late reply, within the reaper's period.
+ */
+struct abandoner {
+	zx_handle_t h;
+	zx_time_t deadline;
+	pid_t tid;
+	int err;
+	int parked;
+	int may_exit;
+};
+
+static void *abandon_fn(void *p)
+{
+	struct abandoner *ab = p;
+	struct zxc_msg m = zxc_request(0, 0), rd;
+	uint32_t nb = 0, nh = 0;
+	zx_handle_t got[1];
+	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
+				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd),
+				     .rd_handles = got, .rd_num_handles = 1 };
+
+	__atomic_store_n(&ab->tid, zxc_gettid(), __ATOMIC_SEQ_CST);
+	ab->err = raw_call(ZX_IOC_CHANNEL_CALL, ab->h, ab->deadline, &a, &nb, &nh);
+	__atomic_store_n(&ab->parked, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&ab->may_exit, __ATOMIC_SEQ_CST))
+		zxt_sleep_ms(1);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(sig, reply_held_for_call_of_exited_thread_is_queued, 120)
+{
+	struct abandoner ab = { .h = self->h0, .deadline = zxt_long_deadline() };
+	struct zxc_msg req, rep, got;
+	zx_handle_t e0, e1, moved = ZX_HANDLE_INVALID;
+	uint32_t nb = 0, nh = 0;
+	pthread_t t;
+	pid_t tid;
+
+	zxt_eventpair(_metadata, &e0, &e1);
+	ASSERT_EQ(0, pthread_create(&t, NULL, abandon_fn, &ab));
+	/* The request arrives; interrupt the caller. */
+	ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(self->h1, &req, sizeof(req), &nb, NULL, 0,
+						   &nh, zxt_long_deadline()));
+	ASSERT_TRUE(zxc_is_call_txid(req.txid));
+	tid = __atomic_load_n(&ab.tid, __ATOMIC_SEQ_CST);
+	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), tid, SYS_ioctl, ZXC_BOUND_MS));
+	ASSERT_EQ(0, tgkill_(tid, SIGUSR1));
+	while (!__atomic_load_n(&ab.parked, __ATOMIC_SEQ_CST))
+		zxt_sleep_ms(1);
+	ASSERT_EQ(EINTR, ab.err);
+
+	/* The reply, carrying a handle, is kept for the parked call... */
+	rep = (struct zxc_msg){ req.txid, 0, 0, zxc_reply_check(0, 0) };
+	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), &e1, 1));
+	EXPECT_EQ(W, SIGNALS(self->h0));
+	/* ...whose thread now exits without finishing it. */
+	__atomic_store_n(&ab.may_exit, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+
+	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h0, R, zx_deadline_after(ZX_SEC(30)), NULL));
+	ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, &got, &moved, sizeof(got), 1, &nb, &nh));
+	EXPECT_EQ(0, memcmp(&got, &rep, sizeof(got)));
+	EXPECT_EQ(1u, nh);
+	EXPECT_EQ(zxt_koid(moved), zxt_related_koid(e0));
+	EXPECT_EQ(0u, SIGNALS(e0) & ZX_EVENTPAIR_PEER_CLOSED);
 }
 
 /* ---- SIGSTOP / SIGCONT and ptrace from another process --------------------------- */
