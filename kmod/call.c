@@ -30,10 +30,16 @@
  * Locking: waiters live on ep->callers under the channel lock (see
  * channel.c).  w->reply and w->status are written under it and read
  * locklessly by the sleeping owner, which re-checks them after every
- * wake-up.  The reaper's list of endpoints with parked waiters has its own
- * lock, zx_parked_lock, never held together with a channel lock.
+ * wake-up.
+ *
+ * Lock order: channel->lock -> zx_parked_lock.  Whether an endpoint is on
+ * the reaper's list (ep->parked_listed) is decided under the channel lock,
+ * in the same critical section that parks a waiter or finds none left, so
+ * the reaper can never unlist an endpoint that just got a parked waiter;
+ * zx_parked_lock only guards the list itself.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -46,8 +52,21 @@
 /* Call txids have the top bit set; plain writes use the rest. */
 #define ZX_CALL_TXID_BIT	0x80000000u
 
-/* How often the reaper looks for parked calls of exited threads. */
-#define ZX_CALL_REAP_DELAY	HZ
+static int zx_param_set_reap_ms(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 10, 60000);
+}
+
+static const struct kernel_param_ops zx_param_reap_ms_ops = {
+	.set = zx_param_set_reap_ms,
+	.get = param_get_uint,
+};
+
+static unsigned int parked_call_reap_ms = 1000;
+module_param_cb(parked_call_reap_ms, &zx_param_reap_ms_ops,
+		&parked_call_reap_ms, 0644);
+MODULE_PARM_DESC(parked_call_reap_ms,
+		 "How often (ms) parked calls of exited threads are looked for (default 1000)");
 
 /**
  * struct zx_call_waiter - one outstanding call
@@ -269,8 +288,8 @@ static bool zx_call_reap_parked_locked(struct zx_endpoint *ep, bool own,
  * The reaper.  A thread can leave a parked call behind and exit, and no
  * hook tells a module about a thread's exit.  So every endpoint that gets
  * a parked waiter goes on zx_parked_eps (holding a memory reference), and
- * a delayed work looks at each once a second until no parked waiter is
- * left on it.  Parked waiters are rare and short-lived (libzx resumes an
+ * a delayed work looks at each every parked_call_reap_ms (1 s) until no
+ * parked waiter is left on it.  Parked waiters are rare and short-lived (libzx resumes an
  * interrupted call right after the signal handler), so the list is
  * normally empty and the work idle.
  */
@@ -280,16 +299,23 @@ static LIST_HEAD(zx_parked_eps);
 static DEFINE_SPINLOCK(zx_parked_lock);
 static DECLARE_DELAYED_WORK(zx_call_reap_work, zx_call_reap_fn);
 
-static void zx_call_watch_parked(struct zx_endpoint *ep)
+static void zx_call_schedule_reaper(void)
 {
+	schedule_delayed_work(&zx_call_reap_work,
+			      msecs_to_jiffies(READ_ONCE(parked_call_reap_ms)));
+}
+
+/* Put @ep on the reaper's list; caller just parked a waiter on it. */
+static void zx_call_watch_parked_locked(struct zx_endpoint *ep)
+{
+	lockdep_assert_held(ep->obj.lock);
+	if (ep->parked_listed)
+		return;
+	ep->parked_listed = true;
+	zx_object_get(&ep->obj);
 	spin_lock(&zx_parked_lock);
-	if (!ep->parked_listed) {
-		ep->parked_listed = true;
-		zx_object_get(&ep->obj);
-		list_add_tail(&ep->parked_node, &zx_parked_eps);
-	}
+	list_add_tail(&ep->parked_node, &zx_parked_eps);
 	spin_unlock(&zx_parked_lock);
-	schedule_delayed_work(&zx_call_reap_work, ZX_CALL_REAP_DELAY);
 }
 
 static void zx_call_reap_fn(struct work_struct *work)
@@ -302,23 +328,24 @@ static void zx_call_reap_fn(struct work_struct *work)
 	list_splice_init(&zx_parked_eps, &eps);
 	spin_unlock(&zx_parked_lock);
 
+	/* Listed endpoints' nodes are only ever moved by this function. */
 	list_for_each_entry_safe(ep, tmp, &eps, parked_node) {
 		LIST_HEAD(dead);
 		bool live;
 
 		spin_lock(ep->obj.lock);
 		live = zx_call_reap_parked_locked(ep, false, &dead);
-		spin_unlock(ep->obj.lock);
-		zx_call_free_list(&dead);
-
-		spin_lock(&zx_parked_lock);
 		if (live) {
+			spin_lock(&zx_parked_lock);
 			list_move_tail(&ep->parked_node, &zx_parked_eps);
+			spin_unlock(&zx_parked_lock);
 		} else {
 			list_del_init(&ep->parked_node);
 			ep->parked_listed = false;
 		}
-		spin_unlock(&zx_parked_lock);
+		spin_unlock(ep->obj.lock);
+
+		zx_call_free_list(&dead);
 		if (!live)
 			zx_object_put(&ep->obj);
 		cond_resched();
@@ -328,7 +355,7 @@ static void zx_call_reap_fn(struct work_struct *work)
 	again = !list_empty(&zx_parked_eps);
 	spin_unlock(&zx_parked_lock);
 	if (again)
-		schedule_delayed_work(&zx_call_reap_work, ZX_CALL_REAP_DELAY);
+		zx_call_schedule_reaper();
 }
 
 /**
@@ -431,8 +458,9 @@ static long zx_call_wait(struct file *file, struct zx_call_waiter *w,
 	if (!reply && !status && ret == -EINTR &&
 	    !fatal_signal_pending(current)) {
 		w->parked = true;
+		zx_call_watch_parked_locked(ep);
 		spin_unlock(ep->obj.lock);
-		zx_call_watch_parked(ep);
+		zx_call_schedule_reaper();
 		return -EINTR;
 	}
 	list_del(&w->node);

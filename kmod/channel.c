@@ -14,6 +14,7 @@
  *
  *   Lock order:
  *     channel->lock -> obj->wq.lock, ep->read_wq.lock  (wake-ups under it)
+ *     channel->lock -> zx_parked_lock                  (call.c's reaper)
  *   Messages are destroyed only after the lock is dropped: destroying one
  *   may release files and so other endpoints.
  *

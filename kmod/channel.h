@@ -27,11 +27,11 @@ struct zx_msg;
  * @read_wq:	threads blocked in reply-and-read waiting for a message;
  *		exclusive, so one message wakes one reader, oldest first
  * @parked_node: entry on the list of endpoints whose parked calls the
- *		reaper checks (call.c); under its own lock
- * @parked_listed: @parked_node is on that list; under the same lock
+ *		reaper checks (call.c), under that list's lock
+ * @parked_listed: @parked_node is on that list
  *
- * Everything else but @obj.wq, @obj.handle_wq and @read_wq (which have
- * their own locks) is protected by the channel lock, obj.lock.
+ * Everything but @obj.wq, @obj.handle_wq, @read_wq and @parked_node (which
+ * have their own locks) is protected by the channel lock, obj.lock.
  */
 struct zx_endpoint {
 	struct zx_object obj;

@@ -600,6 +600,194 @@ TEST_F_TIMEOUT(sig, reply_held_for_call_of_exited_thread_is_queued, 120)
 	EXPECT_EQ(0u, SIGNALS(e0) & ZX_EVENTPAIR_PEER_CLOSED);
 }
 
+/*
+ * At most one parked call per thread and endpoint: the thread's next call
+ * drops the parked one.  A reply that had already arrived for it is queued
+ * as a message, not destroyed with the waiter.
+ */
+TEST_F(sig, new_call_drops_the_parked_call_and_queues_its_reply)
+{
+	struct kicker k = { .h = self->h1, .tid = zxc_gettid() };
+	struct zxc_msg m = zxc_request(0, 0), rd, rep, got;
+	struct zxc_server s = { .h = self->h1, .nclients = 2, .expect = 1 };
+	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
+				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
+	uint32_t ab = 0, ah = 0;
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
+	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
+				  &a, &ab, &ah));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(ZX_OK, k.st);
+	/* The reply comes while the call is parked: held for it. */
+	rep = (struct zxc_msg){ k.txid, 0, 0, zxc_reply_check(0, 0) };
+	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), NULL, 0));
+	EXPECT_EQ(W, SIGNALS(self->h0));
+
+	/* A new call from the same thread: the parked one is dropped. */
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxc_serve_thread, &s));
+	ASSERT_EQ(ZX_OK, zxc_call_msg(self->h0, zxt_long_deadline(), 1, 0, &got));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(0, s.fail_line);
+	EXPECT_EQ(EBADFD, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxt_long_deadline(),
+				   &a, &ab, &ah));
+	/* Its reply is an ordinary message now. */
+	EXPECT_EQ(W | R, SIGNALS(self->h0));
+	ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, &got, NULL, sizeof(got), 0, &ab, &ah));
+	EXPECT_EQ(0, memcmp(&got, &rep, sizeof(got)));
+}
+
+/*
+ * The reaper (run every 10 ms here) against endpoints whose calls park and
+ * resume all the time: two callers under a 1 kHz SIGALRM storm keep
+ * parking and finishing calls on the endpoint while, one after another,
+ * threads park a call there, get their reply held, and exit.  Every held
+ * reply must come out as a message; nothing may crash or leak.
+ */
+struct reaper_race {
+	zx_handle_t h0, h1;
+	int stop;
+	/* the current abandoner */
+	pid_t tid;
+	uint32_t seq;
+	int parked, replied;
+	int fail;
+};
+
+static void *reaper_server(void *p)
+{
+	struct reaper_race *r = p;
+
+	zxc_sigmask(SIGALRM, true);
+	for (;;) {
+		struct zxc_msg m, rep;
+		uint32_t ab = 0, ah = 0;
+		zx_status_t st = zxt_read_handles_blocking(r->h1, &m, sizeof(m), &ab, NULL, 0,
+							   &ah, zxt_long_deadline());
+
+		if (st == ZX_ERR_PEER_CLOSED)
+			return NULL;
+		if (st != ZX_OK || ab != sizeof(m) || !zxc_is_call_txid(m.txid)) {
+			r->fail = 1;
+			return NULL;
+		}
+		if (m.client == 1) {
+			/* an abandoner: make sure it is parked before replying */
+			tgkill_(__atomic_load_n(&r->tid, __ATOMIC_SEQ_CST), SIGUSR1);
+			if (!zxc_wait_counter((volatile uint32_t *)&r->parked, 1, ZXC_BOUND_MS)) {
+				r->fail = 2;
+				return NULL;
+			}
+		}
+		rep = (struct zxc_msg){ m.txid, m.client, m.seq,
+					zxc_reply_check(m.client, m.seq) };
+		if (zx_channel_write(r->h1, 0, &rep, sizeof(rep), NULL, 0) != ZX_OK) {
+			r->fail = 3;
+			return NULL;
+		}
+		if (m.client == 1)
+			__atomic_store_n(&r->replied, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void *reaper_storm_client(void *p)
+{
+	struct reaper_race *r = p;
+
+	for (uint32_t seq = 0; !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST); seq++) {
+		struct zxc_msg got;
+
+		if (zxc_call_msg(r->h0, zxt_long_deadline(), 0, seq, &got) != ZX_OK) {
+			r->fail = 4;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+static void *reaper_abandoner(void *p)
+{
+	struct reaper_race *r = p;
+	struct zxc_msg m = zxc_request(1, r->seq), rd;
+	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
+				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
+	uint32_t ab, ah;
+
+	zxc_sigmask(SIGALRM, true);
+	__atomic_store_n(&r->tid, zxc_gettid(), __ATOMIC_SEQ_CST);
+	if (raw_call(ZX_IOC_CHANNEL_CALL, r->h0, zxt_long_deadline(), &a, &ab, &ah) != EINTR)
+		r->fail = 5;
+	__atomic_store_n(&r->parked, 1, __ATOMIC_SEQ_CST);
+	if (!zxc_wait_counter((volatile uint32_t *)&r->replied, 1, ZXC_BOUND_MS))
+		r->fail = 6;
+	return NULL;
+}
+
+static int set_reap_ms(unsigned int ms)
+{
+	FILE *f = fopen("/sys/module/zx/parameters/parked_call_reap_ms", "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fprintf(f, "%u\n", ms) > 0;
+	return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(sig, parked_calls_race_the_reaper, 120)
+{
+	struct reaper_race r = { .h0 = self->h0, .h1 = self->h1 };
+	struct itimerval on = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
+	int64_t end = zxt_now() + ZX_SEC(3);
+	pthread_t srv, cl[2], t;
+	uint32_t n = 0, seen = 0;
+	bool *got;
+
+	ASSERT_EQ(0, set_reap_ms(10));
+	ASSERT_EQ(0, pthread_create(&srv, NULL, reaper_server, &r));
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&cl[i], NULL, reaper_storm_client, &r));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &on, NULL));
+	while (zxt_now() < end && !r.fail) {
+		r.seq = n;
+		__atomic_store_n(&r.parked, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&r.replied, 0, __ATOMIC_SEQ_CST);
+		ASSERT_EQ(0, pthread_create(&t, NULL, reaper_abandoner, &r));
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		n++;
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(cl[i], NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &off, NULL));
+	EXPECT_EQ(0, r.fail);
+
+	/* Every abandoned call's reply shows up, once. */
+	got = calloc(n, sizeof(*got));
+	ASSERT_NE(NULL, got);
+	while (seen < n) {
+		struct zxc_msg m;
+		uint32_t ab, ah;
+
+		ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(self->h0, &m, sizeof(m), &ab, NULL, 0,
+							   &ah, zx_deadline_after(ZX_SEC(30)))) {
+			TH_LOG("%u of %u held replies came out", seen, n);
+		}
+		ASSERT_EQ(1u, m.client);
+		ASSERT_LT(m.seq, n);
+		ASSERT_FALSE(got[m.seq]);
+		got[m.seq] = true;
+		seen++;
+	}
+	TH_LOG("%u abandoned calls, every held reply queued", n);
+	free(got);
+	ASSERT_EQ(ZX_OK, zx_handle_close(self->h0));
+	self->h0 = 0;
+	ASSERT_EQ(0, pthread_join(srv, NULL));
+	EXPECT_EQ(0, set_reap_ms(1000));
+}
+
 /* ---- SIGSTOP / SIGCONT and ptrace from another process --------------------------- */
 
 /* Child side: serve @iters requests, stopping the parent around each reply. */
