@@ -23,9 +23,15 @@
  * reply is never lost while its endpoint is open.
  *
  * A waiter names its thread by struct pid, which it pins (a few dozen
- * bytes), not by task_struct: a parked waiter can outlive its thread.  The
- * raw task pointer is used only to wake a waiter that is not parked, whose
- * thread is inside zx_call_sleep() and cannot exit before unlinking it.
+ * bytes), not by task_struct: a parked waiter can outlive its thread.  It
+ * also keeps the raw task pointer, which is dereferenced only to wake a
+ * waiter that is not parked (its thread is inside zx_call_sleep() and
+ * cannot exit before unlinking it), and otherwise only compared: a struct
+ * pid can change hands while the waiter is parked -- exec from a
+ * non-leader thread gives the dying leader's pid to the exec'ing thread
+ * (de_thread()) -- so a waiter belongs to the thread that has both its pid
+ * and its task pointer, and is orphaned once its pid maps to any other
+ * task or none.
  *
  * Locking: waiters live on ep->callers under the channel lock (see
  * channel.c).  w->reply and w->status are written under it and read
@@ -135,14 +141,14 @@ static bool zx_call_waiter_orphaned(const struct zx_call_waiter *w)
 		return false;
 	rcu_read_lock();
 	task = pid_task(w->pid, PIDTYPE_PID);
-	gone = !task || (READ_ONCE(task->flags) & PF_EXITING);
+	gone = task != w->task || (READ_ONCE(task->flags) & PF_EXITING);
 	rcu_read_unlock();
 	return gone;
 }
 
 static bool zx_call_waiter_is_current(const struct zx_call_waiter *w)
 {
-	return w->pid == task_pid(current);
+	return w->task == current && w->pid == task_pid(current);
 }
 
 static u32 zx_call_new_txid_locked(struct zx_endpoint *ep)
@@ -545,8 +551,14 @@ long zx_channel_call(struct file *file, bool etc, void __user *uarg)
 		memcpy(zx_msg_bytes(msg), &w->txid, sizeof(w->txid));
 		list_add_tail(&w->node, &ep->callers);
 		ret = zx_endpoint_deliver_locked(zx_endpoint_peer(ep), msg);
-		if (ret)
+		if (ret) {
+			/*
+			 * Not sent: the txid goes back, or 2^31 refused
+			 * calls would wrap the counter into live txids.
+			 */
 			list_del(&w->node);
+			ep->last_txid--;
+		}
 	}
 	spin_unlock(ep->obj.lock);
 	zx_call_free_list(&stale);
@@ -571,12 +583,16 @@ long zx_channel_call_finish(struct file *file, void __user *uarg)
 	struct zxu_channel_call_args ca;
 	struct zx_call_waiter *w = NULL;
 
+	int ret;
+
 	if (zx_call_copy_args(uarg, &args, &ca))
 		return -EFAULT;
 	if (!zx_fd_names_file(args.handle, file))
 		return -EBADF;
-	if (!zx_object_is(h->obj, ZXU_OBJ_TYPE_CHANNEL))
-		return -EPROTOTYPE;
+	/* The call needed both rights; so does taking its reply. */
+	ret = zx_channel_check(h, ZXU_RIGHT_READ | ZXU_RIGHT_WRITE);
+	if (ret)
+		return ret;
 
 	ep = zx_endpoint(h->obj);
 	spin_lock(ep->obj.lock);

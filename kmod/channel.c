@@ -25,11 +25,14 @@
  *
  * Flow control
  *
- *   A queue holds at most zx_max_pending_messages() messages.  A write into
- *   a full queue fails with SHOULD_WAIT, and the writing endpoint shows
- *   WRITABLE only while its peer is open and the peer's queue has room, so
- *   writers can wait for room the way they wait on a pipe.  Replies handed
- *   straight to a waiting caller never touch the queue and do not count.
+ *   A queue holds at most zx_max_pending_messages() messages taking at most
+ *   zx_max_queue_bytes() (an empty queue takes any one message).  A write
+ *   into a full queue fails with SHOULD_WAIT, and the writing endpoint
+ *   shows WRITABLE only while its peer is open and the peer's queue has
+ *   room for a message of any size, so that a writer woken by WRITABLE
+ *   never meets SHOULD_WAIT (unless another writer came first), as with a
+ *   pipe.  Replies handed straight to a waiting caller never touch the
+ *   queue and do not count.
  */
 
 #include <linux/list.h>
@@ -51,15 +54,24 @@ struct zx_channel {
 	struct zx_endpoint ep[2];
 };
 
+/* Whether @ep's queue takes one more message of any size. */
+static bool zx_endpoint_has_room_locked(const struct zx_endpoint *ep)
+{
+	lockdep_assert_held(ep->obj.lock);
+	if (ep->queue_len >= zx_max_pending_messages())
+		return false;
+	return !ep->queue_len ||
+		ep->queue_bytes + zx_msg_max_charge() <= zx_max_queue_bytes();
+}
+
 /*
  * WRITABLE on @ep means: a write through @ep can be queued now -- the peer
- * is open and its queue is not full.
+ * is open and its queue has room.
  */
 static void zx_endpoint_update_writable_locked(struct zx_endpoint *ep)
 {
 	struct zx_endpoint *peer = zx_endpoint_peer(ep);
-	bool writable = !peer->closed &&
-		peer->queue_len < zx_max_pending_messages();
+	bool writable = !peer->closed && zx_endpoint_has_room_locked(peer);
 
 	lockdep_assert_held(ep->obj.lock);
 	zx_object_update_signals_locked(&ep->obj,
@@ -73,6 +85,7 @@ static void zx_endpoint_dequeue_locked(struct zx_endpoint *ep,
 	lockdep_assert_held(ep->obj.lock);
 	list_del_init(&msg->node);
 	ep->queue_len--;
+	ep->queue_bytes -= msg->charge;
 	if (list_empty(&ep->queue))
 		zx_object_update_signals_locked(&ep->obj,
 						ZXU_CHANNEL_READABLE, 0);
@@ -92,6 +105,7 @@ void zx_endpoint_queue_locked(struct zx_endpoint *ep, struct zx_msg *msg)
 	lockdep_assert_held(ep->obj.lock);
 	list_add_tail(&msg->node, &ep->queue);
 	ep->queue_len++;
+	ep->queue_bytes += msg->charge;
 	zx_object_update_signals_locked(&ep->obj, 0, ZXU_CHANNEL_READABLE);
 	zx_endpoint_update_writable_locked(zx_endpoint_peer(ep));
 	/*
@@ -121,8 +135,13 @@ int zx_endpoint_deliver_locked(struct zx_endpoint *to, struct zx_msg *msg)
 	lockdep_assert_held(to->obj.lock);
 	if (zx_call_take_reply_locked(to, msg))
 		return 0;
-	if (to->queue_len >= zx_max_pending_messages())
+	if (to->queue_len >= zx_max_pending_messages() ||
+	    (to->queue_len &&
+	     to->queue_bytes + msg->charge > zx_max_queue_bytes())) {
+		/* The limits may have been lowered since WRITABLE was set. */
+		zx_endpoint_update_writable_locked(zx_endpoint_peer(to));
 		return -EAGAIN;
+	}
 	zx_endpoint_queue_locked(to, msg);
 	return 0;
 }
@@ -172,6 +191,7 @@ static void zx_endpoint_on_zero_handles(struct zx_object *obj)
 	ep->closed = true;
 	list_splice_init(&ep->queue, &dead);
 	ep->queue_len = 0;
+	ep->queue_bytes = 0;
 	zx_object_update_signals_locked(obj, ZXU_CHANNEL_READABLE, 0);
 	if (!peer->closed) {
 		zx_object_update_signals_locked(&peer->obj,
@@ -476,9 +496,9 @@ long zx_endpoint_read(struct zx_endpoint *ep, const struct zx_read_params *rd,
 			goto release;
 		}
 		if (!zx_msg_fits(msg, rd)) {
-			zx_fds_release(fds, nres);
-			return zx_endpoint_read_too_big_locked(ep, msg, rd,
-							       options);
+			ret = zx_endpoint_read_too_big_locked(ep, msg, rd,
+							      options);
+			goto release;
 		}
 		need = msg->num_handles;
 		if (need <= nres)

@@ -19,6 +19,7 @@ struct zx_msg;
  * @obj:	the zx object (lock, signals, waiters)
  * @queue:	messages written by the peer, oldest first
  * @queue_len:	number of messages on @queue
+ * @queue_bytes: their memory, as charged (struct zx_msg.charge)
  * @closed:	the endpoint lost its last handle; nothing is queued to it
  *		any more
  * @callers:	zx_channel_call()s made through this endpoint that still
@@ -37,6 +38,7 @@ struct zx_endpoint {
 	struct zx_object obj;
 	struct list_head queue;
 	u32 queue_len;
+	size_t queue_bytes;
 	bool closed;
 	struct list_head callers;
 	u32 last_txid;

@@ -9,10 +9,15 @@
  * a module parameter (/sys/module/zx/parameters/), read at the moment it is
  * checked, so changing one applies to the next write:
  *
- * max_pending_messages (3500, Zircon's kMaxPendingMessageCount): messages
- *	queued on one endpoint.  A write into a full queue fails with
- *	ZX_ERR_SHOULD_WAIT, and the writer's endpoint loses
- *	ZX_CHANNEL_WRITABLE until the queue drains (see channel.c).
+ * max_pending_messages (3500, Zircon's kMaxPendingMessageCount) and
+ * max_queue_bytes (2 MiB): messages, and their memory, queued on one
+ *	endpoint.  A write into a full queue fails with ZX_ERR_SHOULD_WAIT,
+ *	and the writer's endpoint loses ZX_CHANNEL_WRITABLE until the queue
+ *	has room for a message of any size again (see channel.c).  The byte
+ *	limit also bounds how much of a writer's byte budget one reader that
+ *	never reads can hold: a server replying to clients of other users
+ *	risks at most this much per client, whose channel then stops being
+ *	WRITABLE.
  * max_user_queued_bytes (64 MiB, as pipe-user-pages-soft): the memory of
  *	all messages a user has written that still exist -- payload, handle
  *	slots and header, rounded up as the allocator rounds them.  Over it a
@@ -58,6 +63,11 @@ module_param_cb(max_pending_messages, &zx_param_pending_ops,
 MODULE_PARM_DESC(max_pending_messages,
 		 "Messages one endpoint may have queued (default 3500)");
 
+static unsigned long max_queue_bytes = 2UL << 20;
+module_param(max_queue_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_queue_bytes,
+		 "Bytes of messages one endpoint may have queued (default 2 MiB)");
+
 static unsigned long max_user_queued_bytes = 64UL << 20;
 module_param(max_user_queued_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_user_queued_bytes,
@@ -90,22 +100,35 @@ static DEFINE_HASHTABLE(zx_quotas, 6);
 static DEFINE_SPINLOCK(zx_quota_lock);
 
 /**
- * zx_max_pending_messages() - the current per-endpoint queue limit
+ * zx_max_pending_messages() - the current per-endpoint message limit
  */
 unsigned int zx_max_pending_messages(void)
 {
 	return READ_ONCE(max_pending_messages);
 }
 
-static struct zx_quota *zx_quota_find_rcu(kuid_t uid)
+/**
+ * zx_max_queue_bytes() - the current per-endpoint byte limit
+ */
+unsigned long zx_max_queue_bytes(void)
 {
-	struct zx_quota *q;
+	return READ_ONCE(max_queue_bytes);
+}
 
+/* A reference to @uid's entry, if it has one that is not going away. */
+static struct zx_quota *zx_quota_find(kuid_t uid)
+{
+	struct zx_quota *q, *found = NULL;
+
+	rcu_read_lock();
 	hash_for_each_possible_rcu(zx_quotas, q, node, __kuid_val(uid)) {
-		if (uid_eq(q->uid, uid) && refcount_inc_not_zero(&q->refs))
-			return q;
+		if (uid_eq(q->uid, uid) && refcount_inc_not_zero(&q->refs)) {
+			found = q;
+			break;
+		}
 	}
-	return NULL;
+	rcu_read_unlock();
+	return found;
 }
 
 /* The calling user's entry, created on first use; NULL without memory. */
@@ -114,9 +137,7 @@ static struct zx_quota *zx_quota_get(void)
 	kuid_t uid = current_uid();
 	struct zx_quota *q, *fresh;
 
-	rcu_read_lock();
-	q = zx_quota_find_rcu(uid);
-	rcu_read_unlock();
+	q = zx_quota_find(uid);
 	if (q)
 		return q;
 
@@ -128,7 +149,7 @@ static struct zx_quota *zx_quota_get(void)
 
 	/* An entry whose count reached 0 is unhashed under this lock. */
 	spin_lock(&zx_quota_lock);
-	q = zx_quota_find_rcu(uid);
+	q = zx_quota_find(uid);
 	if (!q) {
 		hash_add_rcu(zx_quotas, &fresh->node, __kuid_val(uid));
 		q = fresh;

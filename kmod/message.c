@@ -27,6 +27,24 @@
 #include "message.h"
 #include "zx.h"
 
+/* What the allocator really takes: 64 KiB + header is 128 KiB. */
+static size_t zx_msg_charge(u32 num_bytes, u32 num_handles)
+{
+	struct zx_msg *msg;
+
+	return kmalloc_size_roundup(struct_size(msg, handles, num_handles) +
+				    num_bytes);
+}
+
+/**
+ * zx_msg_max_charge() - the charge of the largest message
+ */
+size_t zx_msg_max_charge(void)
+{
+	return zx_msg_charge(ZXU_CHANNEL_MAX_MSG_BYTES,
+			     ZXU_CHANNEL_MAX_MSG_HANDLES);
+}
+
 static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
 {
 	struct zx_quota *quota;
@@ -34,8 +52,7 @@ static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
 	size_t size, charge;
 
 	size = struct_size(msg, handles, num_handles) + num_bytes;
-	/* What the allocator really takes: 64 KiB + header is 128 KiB. */
-	charge = kmalloc_size_roundup(size);
+	charge = zx_msg_charge(num_bytes, num_handles);
 	quota = zx_quota_charge(charge, num_handles);
 	if (IS_ERR(quota))
 		return ERR_CAST(quota);

@@ -53,6 +53,7 @@ static inline u32 zx_msg_txid(struct zx_msg *msg)
 	return txid;
 }
 
+size_t zx_msg_max_charge(void);
 struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
 				bool iovec);
 int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,

@@ -160,6 +160,7 @@ u64 zx_koid_next(void);
 /* limits.c */
 struct zx_quota;
 unsigned int zx_max_pending_messages(void);
+unsigned long zx_max_queue_bytes(void);
 struct zx_quota *zx_quota_charge(size_t bytes, u32 handles);
 void zx_quota_uncharge(struct zx_quota *q, size_t bytes, u32 handles);
 

@@ -83,6 +83,10 @@ enum {
 	UID_ARRAY,
 	UID_KILL,
 	UID_PIN,
+	UID_QUEUE_BYTES,
+	UID_SERVER,
+	UID_CLIENT,
+	UID_LOWERED,
 };
 
 /* Read one message of up to 64 KiB + 1 handle; the handle is closed. */
@@ -346,22 +350,232 @@ TEST(pending_messages_limit_does_not_apply_to_call_replies)
 	RUN_AS(UID_PENDING_CALL, 64, pending_call_child, &limit);
 }
 
+/*
+ * Bytes per queue: max-size messages go in while the writer is WRITABLE,
+ * and WRITABLE drops exactly when the next one would not fit.
+ */
+static int queue_bytes_child(void *arg)
+{
+	static char msg[ZXT_MAX_MSG_BYTES];
+	unsigned long limit = *(unsigned long *)arg;
+	uint32_t n = 0, nb, nh;
+	zx_handle_t a, b;
+	zx_status_t st;
+
+	CHECK(zx_channel_create(0, &a, &b) == ZX_OK);
+	for (;;) {
+		bool writable = zxt_signals_nocheck(a) & ZX_CHANNEL_WRITABLE;
+
+		st = zx_channel_write(a, 0, msg, sizeof(msg), NULL, 0);
+		CHECK(writable == (st == ZX_OK));
+		if (st != ZX_OK)
+			break;
+		n++;
+	}
+	CHECK(st == ZX_ERR_SHOULD_WAIT);
+	CHECK(n >= 2 && (unsigned long)n * sizeof(msg) <= limit);
+	CHECK((unsigned long)(n + 1) * 2 * (sizeof(msg) + 4096) > limit);
+	CHECK(pollout(a) == 0);
+	/* One read makes room for one more. */
+	CHECK(zx_channel_read(b, 0, msg, NULL, sizeof(msg), 0, &nb, &nh) == ZX_OK);
+	CHECK(zxt_signals_nocheck(a) & ZX_CHANNEL_WRITABLE);
+	CHECK(zx_channel_write(a, 0, msg, sizeof(msg), NULL, 0) == ZX_OK);
+	CHECK(!(zxt_signals_nocheck(a) & ZX_CHANNEL_WRITABLE));
+	return 0;
+}
+
+TEST(queue_bytes_limit_clears_writable_until_drained)
+{
+	unsigned long limit = read_param("max_queue_bytes");
+
+	EXPECT_EQ(2ul << 20, limit);
+	RUN_AS(UID_QUEUE_BYTES, 64, queue_bytes_child, &limit);
+}
+
+/*
+ * A client of another user that calls with deadlines already past and
+ * never reads the late replies holds the server's replies in its queue,
+ * charged to the server.  It can take one queue's worth of the server's
+ * budget, not all of it: the server's writes to other clients go on.
+ */
+static int server_side(void *arg)
+{
+	int *fds = arg;
+	zx_handle_t srv = (zx_handle_t)fds[0], other = (zx_handle_t)fds[1];
+	static char reply[ZXT_MAX_MSG_BYTES];
+	uint32_t served = 0;
+
+	for (;;) {
+		uint32_t txid, nb, nh;
+		zx_status_t st = zxt_read_blocking(srv, &txid, sizeof(txid), &nb,
+						   zxt_long_deadline());
+
+		if (st == ZX_ERR_PEER_CLOSED)
+			break;
+		CHECK(st == ZX_OK);
+		memcpy(reply, &txid, sizeof(txid));
+		st = zx_channel_write(srv, 0, reply, sizeof(reply), NULL, 0);
+		if (st == ZX_ERR_SHOULD_WAIT)
+			break;	/* this client does not read: stop serving it */
+		CHECK(st == ZX_OK);
+		served++;
+		(void)nh;
+	}
+	CHECK(served > 0);
+	/* Everybody else is still served. */
+	CHECK(zx_channel_write(other, 0, reply, sizeof(reply), NULL, 0) == ZX_OK);
+	return 0;
+}
+
+static int client_side(void *arg)
+{
+	zx_handle_t cl = (zx_handle_t)*(int *)arg;
+
+	for (int i = 0; i < 1000; i++) {
+		uint32_t req = 0, rd, nb, nh;
+		zx_channel_call_args_t a = { .wr_bytes = &req, .wr_num_bytes = 4,
+					     .rd_bytes = &rd, .rd_num_bytes = 4 };
+		zx_status_t st = zx_channel_call(cl, 0, ZX_TIME_INFINITE_PAST, &a, &nb, &nh);
+
+		if (st == ZX_ERR_SHOULD_WAIT || st == ZX_ERR_PEER_CLOSED)
+			break;
+		CHECK(st == ZX_ERR_TIMED_OUT);
+	}
+	/* Wait until the server gave up on us. */
+	CHECK(zx_object_wait_one(cl, ZX_CHANNEL_PEER_CLOSED, zxt_long_deadline(), NULL) ==
+	      ZX_OK);
+	return 0;
+}
+
+TEST(client_that_never_reads_holds_one_queue_of_the_servers_budget)
+{
+	zx_handle_t srv, cl, other, other_peer;
+	int sfds[2], cfd;
+	pid_t spid, cpid;
+
+	zxt_channel(_metadata, &cl, &srv);
+	zxt_channel(_metadata, &other, &other_peer);
+	sfds[0] = (int)srv;
+	sfds[1] = (int)other;
+	cfd = (int)cl;
+	spid = fork();
+	ASSERT_LE(0, spid);
+	if (spid == 0) {
+		zx_handle_close(cl);
+		_exit(run_as(UID_SERVER, 64, server_side, sfds));
+	}
+	cpid = fork();
+	ASSERT_LE(0, cpid);
+	if (cpid == 0) {
+		zx_handle_close(srv);
+		zx_handle_close(other);
+		_exit(run_as(UID_CLIENT, 64, client_side, &cfd));
+	}
+	ASSERT_EQ(ZX_OK, zx_handle_close(srv));
+	ASSERT_EQ(ZX_OK, zx_handle_close(cl));
+	ASSERT_EQ(ZX_OK, zx_handle_close(other));
+	EXPECT_EQ(0, zxt_reap(spid));
+	EXPECT_EQ(0, zxt_reap(cpid));
+	EXPECT_EQ(ZX_CHANNEL_READABLE, SIGNALS(other_peer) & ZX_CHANNEL_READABLE);
+}
+
+static int write_param(const char *name, unsigned long v);
+
+/* Lowering the message limit below a queue's length takes effect at once. */
+static int lowered_child(void *arg)
+{
+	zx_handle_t a = (zx_handle_t)((int *)arg)[0], b = (zx_handle_t)((int *)arg)[1];
+	uint32_t i = 10, v, nb, nh;
+
+	CHECK(zx_channel_write(a, 0, &i, sizeof(i), NULL, 0) == ZX_ERR_SHOULD_WAIT);
+	CHECK(!(zxt_signals_nocheck(a) & ZX_CHANNEL_WRITABLE));
+	for (i = 0; i < 6; i++)
+		CHECK(zx_channel_read(b, 0, &v, NULL, sizeof(v), 0, &nb, &nh) == ZX_OK);
+	CHECK(zxt_signals_nocheck(a) & ZX_CHANNEL_WRITABLE);
+	return 0;
+}
+
+TEST(lowering_the_message_limit_updates_writable)
+{
+	unsigned long saved = read_param("max_pending_messages");
+	int args[2];
+	zx_handle_t a, b;
+	int rc;
+
+	zxt_channel(_metadata, &a, &b);
+	for (uint32_t i = 0; i < 10; i++)
+		ASSERT_EQ(ZX_OK, zx_channel_write(a, 0, &i, sizeof(i), NULL, 0));
+	ASSERT_EQ(ZX_CHANNEL_WRITABLE, SIGNALS(a));
+	args[0] = (int)a, args[1] = (int)b;
+	ASSERT_EQ(0, write_param("max_pending_messages", 5));
+	rc = run_as(UID_LOWERED, 64, lowered_child, args);
+	ASSERT_EQ(0, write_param("max_pending_messages", saved));
+	ASSERT_EQ(0, rc);
+}
+
 /* ---- queued bytes per user ------------------------------------------------ */
 
 static char big[ZXT_MAX_MSG_BYTES];
 
-/* Write 64 KiB messages tagged 0, 1, ... into @a until one fails. */
-static uint32_t fill_bytes(zx_handle_t a, zx_status_t *st, uint32_t stop)
+/*
+ * Write 64 KiB messages tagged 0, 1, ... until a write fails other than
+ * with SHOULD_WAIT; a full queue (max_queue_bytes) moves on to a new
+ * channel, whose reading ends go to @ends (room for @max).  Returns the
+ * number written; @nends tells how many channels took them.
+ */
+static uint32_t fill_bytes(zx_handle_t *ends, uint32_t max, uint32_t *nends, zx_status_t *st,
+			   uint32_t stop)
 {
-	uint32_t n;
+	zx_handle_t a = ZX_HANDLE_INVALID, b;
+	uint32_t n = 0;
 
-	for (n = 0; n < stop; n++) {
+	*nends = 0;
+	while (n < stop) {
+		if (a == ZX_HANDLE_INVALID) {
+			if (*nends == max || zx_channel_create(0, &a, &b) != ZX_OK) {
+				*st = ZX_ERR_INTERNAL;
+				break;
+			}
+			ends[(*nends)++] = b;
+		}
 		memcpy(big, &n, sizeof(n));
 		*st = zx_channel_write(a, 0, big, sizeof(big), NULL, 0);
+		if (*st == ZX_ERR_SHOULD_WAIT) {
+			zx_handle_close(a);
+			a = ZX_HANDLE_INVALID;
+			continue;
+		}
 		if (*st != ZX_OK)
 			break;
+		n++;
 	}
+	if (a != ZX_HANDLE_INVALID)
+		zx_handle_close(a);
 	return n;
+}
+
+/* Read back what fill_bytes() wrote: @n messages, in order, intact. */
+static int drain_bytes(const zx_handle_t *ends, uint32_t nends, uint32_t n)
+{
+	static char rd[ZXT_MAX_MSG_BYTES];
+	uint32_t i = 0, v, nb, nh;
+
+	for (uint32_t e = 0; e < nends; e++) {
+		for (;;) {
+			zx_status_t st = zx_channel_read(ends[e], 0, rd, NULL, sizeof(rd), 0,
+							 &nb, &nh);
+
+			if (st == ZX_ERR_PEER_CLOSED)
+				break;
+			CHECK(st == ZX_OK);
+			memcpy(&v, rd, sizeof(v));
+			CHECK(v == i && nb == sizeof(rd));
+			CHECK(memcmp(rd + 4, big + 4, sizeof(rd) - 4) == 0);
+			i++;
+		}
+	}
+	CHECK(i == n);
+	return 0;
 }
 
 static int try_big_write(void *expect)
@@ -376,23 +590,25 @@ static int try_big_write(void *expect)
 static int bytes_child(void *arg)
 {
 	unsigned long limit = *(unsigned long *)arg;
-	static char rd[ZXT_MAX_MSG_BYTES];
-	uint32_t n, i, v, nb, nh;
+	static zx_handle_t ends[1024];
+	uint32_t n, nends, n2, nends2;
 	zx_status_t st, expect;
 	zx_handle_t a, b, e;
 	pid_t pid;
+	int rc;
 
 	zxt_fill(big, sizeof(big), 7);
-	CHECK(zx_channel_create(0, &a, &b) == ZX_OK);
-	n = fill_bytes(a, &st, 100000);
+	n = fill_bytes(ends, 1024, &nends, &st, 100000);
 	CHECK(st == ZX_ERR_NO_MEMORY);
 	/* Each message costs its payload at least, and at most twice it. */
 	CHECK(n <= limit / ZXT_MAX_MSG_BYTES);
 	CHECK(n >= limit / (2 * ZXT_MAX_MSG_BYTES + 4096));
 	/* A failing write consumes its handles and queues nothing. */
+	CHECK(zx_channel_create(0, &a, &b) == ZX_OK);
 	CHECK(zx_event_create(0, &e) == ZX_OK);
 	CHECK(zx_channel_write(a, 0, big, sizeof(big), &e, 1) == ZX_ERR_NO_MEMORY);
 	CHECK(!zxt_fd_is_open((int)e));
+	CHECK(zxt_signals_nocheck(b) == ZX_CHANNEL_WRITABLE);
 	/* The budget is the user's, not the process's or the channel's. */
 	expect = ZX_ERR_NO_MEMORY;
 	pid = fork();
@@ -400,19 +616,19 @@ static int bytes_child(void *arg)
 		_exit(try_big_write(&expect));
 	CHECK(zxt_reap(pid) == 0);
 
-	for (i = 0; i < n; i++) {
-		CHECK(zx_channel_read(b, 0, rd, NULL, sizeof(rd), 0, &nb, &nh) == ZX_OK);
-		memcpy(&v, rd, sizeof(v));
-		CHECK(v == i && nb == sizeof(rd));
-		CHECK(memcmp(rd + 4, big + 4, sizeof(rd) - 4) == 0);
-	}
-	CHECK(zx_channel_read(b, 0, rd, NULL, sizeof(rd), 0, &nb, &nh) == ZX_ERR_SHOULD_WAIT);
+	rc = drain_bytes(ends, nends, n);
+	if (rc)
+		return rc;
 	expect = ZX_OK;
 	pid = fork();
 	if (pid == 0)
 		_exit(try_big_write(&expect));
 	CHECK(zxt_reap(pid) == 0);
-	CHECK(fill_bytes(a, &st, 100000) == n && st == ZX_ERR_NO_MEMORY);
+	/* Drained, the whole budget is there again. */
+	for (uint32_t i = 0; i < nends; i++)
+		zx_handle_close(ends[i]);
+	n2 = fill_bytes(ends, 1024, &nends2, &st, 100000);
+	CHECK(n2 == n && st == ZX_ERR_NO_MEMORY);
 	return 0;
 }
 
@@ -427,12 +643,11 @@ TEST(queued_bytes_capped_per_user)
 static int bytes_root_child(void *arg)
 {
 	unsigned long limit = *(unsigned long *)arg;
-	uint32_t want = (uint32_t)(limit / ZXT_MAX_MSG_BYTES) + 16;
-	zx_handle_t a, b;
+	uint32_t want = (uint32_t)(limit / ZXT_MAX_MSG_BYTES) + 16, nends;
+	static zx_handle_t ends[1024];
 	zx_status_t st = ZX_OK;
 
-	CHECK(zx_channel_create(0, &a, &b) == ZX_OK);
-	CHECK(fill_bytes(a, &st, want) == want && st == ZX_OK);
+	CHECK(fill_bytes(ends, 1024, &nends, &st, want) == want && st == ZX_OK);
 	return 0;
 }
 
@@ -596,8 +811,10 @@ struct pin {
 
 static int pin_child(void *arg)
 {
+	static zx_handle_t ends[512];
 	struct pin *p = arg;
 	zx_handle_t a, b, e;
+	uint32_t nends;
 	zx_status_t st;
 	char c;
 
@@ -607,7 +824,7 @@ static int pin_child(void *arg)
 	/* Every handle the user may have in flight, then every byte. */
 	p->handles = fill_handles(a, &st, &e);
 	CHECK(st == ZX_ERR_NO_RESOURCES);
-	p->bigs = fill_bytes(a, &st, 100000);
+	p->bigs = fill_bytes(ends, 512, &nends, &st, 100000);
 	CHECK(st == ZX_ERR_NO_MEMORY);
 	CHECK(write(p->ready[1], &p->handles, sizeof(p->handles)) == sizeof(p->handles));
 	CHECK(write(p->ready[1], &p->bigs, sizeof(p->bigs)) == sizeof(p->bigs));
