@@ -5,7 +5,11 @@
 #   make [all]        build the module, libzx, the selftests and the examples
 #   make module       kmod/zx.ko only (W=1 and C=1 reach kbuild; KDIR=...)
 #   make deps         install the Debian packages the project needs (apt)
-#   make check        deps + all, then run the selftests in a VM (QEMU)
+#   make check        deps + all + lint, then the selftests and 30 s of the
+#                     fuzzer in a VM (QEMU) with the distro kernel
+#   make check-debug  the same, longer fuzzing and the fail-nth sweep, on a
+#                     KASAN + lockdep + kmemleak kernel built once (cached)
+#   make check-kcsan  the selftests and the fuzzer on a KCSAN kernel
 #   make demo         deps + all, then run examples/demo in a VM
 #   make vm-check     run the selftests in a VM, no deps/build step
 #   make vm-demo      run examples/demo in a VM, no deps/build step
@@ -45,10 +49,10 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
 # Sources only: kbuild generates kmod/*.mod.c.
 CHECKPATCH_FILES := $(sort $(filter-out %.mod.c,$(wildcard kmod/*.[ch]))) uapi/linux/zx.h
 
-.PHONY: all module libzx selftests examples deps check demo vm-check vm-demo \
-	checkpatch lint lint-kbuild linux-source clean help
+.PHONY: all module libzx selftests examples fuzz deps check demo vm-check vm-demo \
+	check-debug check-kcsan checkpatch lint lint-kbuild linux-source clean help
 
-all: module libzx selftests examples
+all: module libzx selftests examples fuzz
 
 module:
 	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
@@ -64,6 +68,9 @@ selftests: libzx $(LINUX_SRC_STAMP)
 
 examples: libzx
 	$(MAKE) -C examples
+
+fuzz: libzx
+	$(MAKE) -C tools/fuzz
 
 # Kernel source files the project uses but does not carry (kselftest harness,
 # checkpatch.pl): extracted once from the linux-source-6.1 package.
@@ -88,8 +95,20 @@ demo:
 	@$(MAKE) vm-demo
 
 # The last line of vm-check's output is "N passed, N failed, N skipped".
+FUZZ_SECONDS ?= 30
 vm-check:
-	@tools/vm/run.sh --tests
+	@VM_TOOL_TESTS="tools/fuzz/zxfuzz -t $(FUZZ_SECONDS)" tools/vm/run.sh --tests
+
+# The debug tiers (tools/kdebug/run.sh): each ends with the same summary.
+check-debug:
+	@$(MAKE) deps
+	@$(MAKE) libzx selftests fuzz
+	@tools/kdebug/run.sh kasan
+
+check-kcsan:
+	@$(MAKE) deps
+	@$(MAKE) libzx selftests fuzz
+	@tools/kdebug/run.sh kcsan
 
 vm-demo:
 	@tools/vm/run.sh /examples/demo
@@ -117,7 +136,7 @@ clean:
 		rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 			kmod/modules.order modules.order Module.symvers .*.cmd; \
 	fi
-	@for d in libzx selftests examples; do \
+	@for d in libzx selftests examples tools/fuzz; do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean || exit 1; fi; \
 	done
 	rm -rf build

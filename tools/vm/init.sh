@@ -9,10 +9,10 @@
 # Lines starting with "# ZXVM " are markers parsed by run.sh.
 #
 # /etc/zxvm.conf (written by run.sh) sets:
-#   ZXVM_MODE          "tests" (run every binary in ZXVM_TESTS) or "cmd"
-#                      (run /etc/zxvm-cmd with sh)
-#   ZXVM_TESTS         guest paths of the test binaries, space separated
+#   ZXVM_MODE          "tests" (run every line of /etc/zxvm-tests: a guest
+#                      path and its arguments) or "cmd" (run /etc/zxvm-cmd)
 #   ZXVM_TEST_TIMEOUT  per-binary timeout in seconds (safety net)
+# and exports whatever VM_ENV asked for.
 #
 # Never use "set -e" here: if PID 1 exits, the kernel panics and the run's
 # results are lost.
@@ -46,6 +46,36 @@ kmsg() { echo "zxvm: $*" >/dev/kmsg; }
 status=0
 mark boot "$(uname -r)" "$(nproc) cpus"
 
+# Debug kernels.  kmemleak: an object must be seen unchanged by two scans
+# to be reported, and boot leaves some behind, so take a baseline (scan,
+# scan, clear) before anything of ours runs.
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
+	echo scan >$kmemleak
+	echo clear >$kmemleak
+	mark kmemleak-baseline
+fi
+kmemleak_scan() {
+	[ -w $kmemleak ] || return 0
+	sleep 5
+	echo scan >$kmemleak
+	echo scan >$kmemleak
+	mark kmemleak-begin "$1"
+	cat $kmemleak
+	mark kmemleak-end
+	echo clear >$kmemleak
+}
+# Fault injection through /proc/thread-self/fail-nth (the fail-nth sweep)
+# must reach GFP_KERNEL allocations too, and quietly: the default stack
+# dump of every injected failure would read as a kernel problem.
+for f in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+	[ -d $f ] || continue
+	echo N >$f/ignore-gfp-wait
+	[ -e $f/ignore-gfp-highmem ] && echo N >$f/ignore-gfp-highmem
+	echo 0 >$f/verbose
+done
+
 kmsg "insmod /zx.ko"
 insmod /zx.ko
 rc=$?
@@ -69,17 +99,19 @@ loaded=$rc
 if [ $loaded -ne 0 ]; then
 	echo "# zx.ko not loaded: not running anything"
 elif [ "$ZXVM_MODE" = tests ]; then
-	for t in $ZXVM_TESTS; do
+	while read -r t args; do
+		[ -n "$t" ] || continue
 		mark test-begin "$t"
-		kmsg "test-begin $t"
+		kmsg "test-begin $t $args"
 		# Run from the binary's directory, as kselftest's runner does.
 		# TERM after the timeout, KILL 10 s later if it ignores TERM.
-		(cd "${t%/*}" && exec timeout -k 10 "$ZXVM_TEST_TIMEOUT" "./${t##*/}")
+		# shellcheck disable=SC2086 # args are words
+		(cd "${t%/*}" && exec timeout -k 10 "$ZXVM_TEST_TIMEOUT" "./${t##*/}" $args) </dev/null
 		rc=$?
 		kmsg "test-end $t $rc"
 		mark test-end "$t" $rc
 		[ $rc -eq 0 ] || [ $rc -eq 4 ] || status=1
-	done
+	done </etc/zxvm-tests
 else
 	kmsg "cmd-begin"
 	(cd / && exec sh /etc/zxvm-cmd)
@@ -95,6 +127,9 @@ fi
 kill -9 -1 2>/dev/null
 sleep 0.2
 wait
+
+# While the module is loaded its symbols name the leaking call sites.
+[ $loaded -eq 0 ] && kmemleak_scan before-rmmod
 
 if [ $loaded -eq 0 ]; then
 	kmsg "rmmod zx"
@@ -115,6 +150,8 @@ if [ $loaded -eq 0 ]; then
 		status=1
 	fi
 	mark rmmod $rc
+	# After the unload, so that leaks of the unload path show too.
+	kmemleak_scan after-rmmod
 fi
 
 mark taint "$(cat /proc/sys/kernel/tainted)"

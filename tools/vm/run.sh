@@ -39,6 +39,16 @@
 #                    `make -s -C selftests print-tests`
 #   VM_EXAMPLES      example binaries (host paths) instead of
 #                    `make -s -C examples print-programs`
+#   VM_TOOL_TESTS    more tests to run after the selftests, separated by
+#                    ';', each a host binary and its arguments (e.g.
+#                    "tools/fuzz/zxfuzz -t 30"); installed as /tools/<name>
+#   VM_ENV           KEY=VALUE words exported to the tests in the guest
+#
+# On a kernel with kmemleak (the debug tier) the guest takes a baseline
+# after boot and scans after the tests and again after rmmod; any leak
+# fails the run.  On a KCSAN kernel, data-race reports that involve the zx
+# module fail the run; reports about the rest of the kernel are counted
+# and shown but do not.
 #
 # Outputs in VM_BUILD_DIR: console.log (kernel console, ttyS0), output.log
 # (guest stdout, ttyS1), dmesg.log (dmesg dumped at the end of the run),
@@ -137,7 +147,7 @@ fi
 
 initdir=$vmdir/initramfs
 rm -rf "$initdir"
-mkdir -p "$initdir"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,selftests,examples}
+mkdir -p "$initdir"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,selftests,examples,tools}
 
 # Copy a host binary to a guest path, with its shared libraries if it is
 # dynamically linked (the project's binaries are meant to be static).
@@ -216,15 +226,34 @@ for e in "${examples[@]}"; do
 		echo "run.sh: warning: example $e not built" >&2
 	fi
 done
-if [[ $mode == tests && ${#guest_tests[@]} -eq 0 ]]; then
+if [[ $mode == tests && ${#guest_tests[@]} -eq 0 && -z ${VM_TOOL_TESTS:-} ]]; then
 	die "no test binaries (selftests print-tests listed none)"
 fi
+
+# One test per line of /etc/zxvm-tests: a guest path and its arguments.
+: >"$initdir/etc/zxvm-tests"
+for g in "${guest_tests[@]}"; do
+	echo "$g" >>"$initdir/etc/zxvm-tests"
+done
+IFS=';' read -r -a tool_tests <<<"${VM_TOOL_TESTS:-}"
+for line in "${tool_tests[@]}"; do
+	read -r -a words <<<"$line"
+	[[ ${#words[@]} -gt 0 ]] || continue
+	host=${words[0]}
+	[[ $host == /* ]] || host=$repo/$host
+	[[ -f $host ]] || die "tool test $host not found"
+	g=/tools/$(basename "$host")
+	install_bin "$host" "$g"
+	echo "$g ${words[*]:1}" >>"$initdir/etc/zxvm-tests"
+done
 
 install -m 755 "$repo/tools/vm/init.sh" "$initdir/init"
 {
 	echo "ZXVM_MODE=$mode"
-	echo "ZXVM_TESTS='${guest_tests[*]}'"
 	echo "ZXVM_TEST_TIMEOUT=$test_timeout"
+	for kv in ${VM_ENV:-}; do
+		echo "export ${kv%%=*}='${kv#*=}'"
+	done
 } >"$initdir/etc/zxvm.conf"
 if [[ $mode == cmd ]]; then
 	# Quote each argument for busybox sh: '...' with ' written as '\''.
@@ -309,6 +338,8 @@ stream() {
 		case $line in
 		*"# ZXVM dmesg-begin"*) in_dmesg=1; continue ;;
 		*"# ZXVM dmesg-end"*) in_dmesg=0; continue ;;
+		*"# ZXVM kmemleak-begin"*) in_dmesg=2; continue ;;
+		*"# ZXVM kmemleak-end"*) in_dmesg=0; continue ;;
 		esac
 		if [[ $in_dmesg == 1 ]]; then
 			printf '%s\n' "$line" >&4
@@ -423,23 +454,60 @@ fi
 # Kernel log scan: the whole console (everything since boot, even what the
 # dmesg ring buffer lost) and the dmesg dump (messages below the console
 # loglevel). "module verification failed" (unsigned module taint) is fine.
-bad='WARNING:|BUG:|Oops|kernel NULL pointer|KASAN|UBSAN|possible circular locking'
+bad='WARNING:|BUG:|Oops|kernel NULL pointer|KASAN|KCSAN|UBSAN|possible circular locking'
 bad+='|possible recursive locking|inconsistent lock state|suspicious RCU usage'
 bad+='|Call Trace|general protection fault|INFO: task|INFO: rcu_|soft lockup'
 bad+='|hard LOCKUP|Kernel panic|kernel BUG|unreferenced object|refcount_t:'
+bad+='|list_(add|del) corruption|ODEBUG:|not NULL!'
+
+# A KCSAN report runs from its "BUG: KCSAN:" line to a line of '='.  Those
+# that involve the module (a "[zx]" frame) stay in the scanned text;
+# reports about the rest of the kernel are counted and dropped, since the
+# Debian sources have data races of their own that are not ours to fix.
+kcsan_filter() { # in out -> prints the number of foreign reports
+	awk -v out="$2" '
+		/BUG: KCSAN:/ { inrep = 1; n = 0 }
+		inrep { rep[n++] = $0; if ($0 ~ /\[zx\]/) ours = 1
+			if ($0 ~ /^(\[[ .0-9]*\] )?==========/ && n > 2) {
+				for (i = 0; i < n; i++) if (ours) print rep[i] > out
+				if (!ours) foreign++
+				inrep = 0; ours = 0; n = 0
+			}
+			next }
+		{ print > out }
+		END { for (i = 0; i < n; i++) print rep[i] > out; print foreign + 0 }' "$1"
+}
+
 dirty=0
 for f in "$console_log" "$dmesg_log"; do
-	if [[ ! -f $f ]] || ! grep -a -q -E "$bad" "$f"; then continue; fi
+	[[ -f $f ]] || continue
+	scan=$f
+	if grep -a -q 'BUG: KCSAN:' "$f"; then
+		scan=$vmdir/$(basename "$f").kcsan-filtered
+		foreign=$(kcsan_filter "$f" "$scan")
+		[[ $foreign -eq 0 ]] ||
+			echo "# $f: $foreign KCSAN report(s) without a zx frame (not counted)"
+	fi
+	grep -a -q -E "$bad" "$scan" || continue
 	dirty=1
 	echo "# ---- kernel log problems in $f ----"
-	grep -a -n -E "$bad" "$f" | sed 's/\r$//; s/^/# /' | head -n 40
+	grep -a -n -E "$bad" "$scan" | sed 's/\r$//; s/^/# /' | head -n 40
 	# The first report with its context (the CI log is all one gets).
-	first=$(grep -a -n -m 1 -E "$bad" "$f" | cut -d: -f1)
-	echo "# ---- first report, $f line $first ----"
-	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 60))p" "$f" | sed 's/\r$//; s/^/# /'
+	first=$(grep -a -n -m 1 -E "$bad" "$scan" | cut -d: -f1)
+	echo "# ---- first report, line $first ----"
+	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 60))p" "$scan" | sed 's/\r$//; s/^/# /'
 	# The dmesg dump repeats the console: one report is enough.
 	break
 done
+# kmemleak's findings are read from debugfs by the guest, into output.log.
+leaks=$(sed -n '/# ZXVM kmemleak-begin/,/# ZXVM kmemleak-end/p' "$output_log" |
+	grep -c 'unreferenced object' || true)
+if [[ $leaks -gt 0 ]]; then
+	dirty=1
+	echo "# ---- kmemleak: $leaks suspected leak(s) ----"
+	sed -n '/# ZXVM kmemleak-begin/,/# ZXVM kmemleak-end/p' "$output_log" | head -n 80 |
+		sed 's/^/# /'
+fi
 # Taint flags: B (32) bad page, D (128) oops, W (512) warning, L (16384)
 # soft lockup. Catches splats whose text did not reach the logs.
 taint=$(marker taint)
