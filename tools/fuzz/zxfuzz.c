@@ -124,9 +124,15 @@ static void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A fresh chaos process (see spawner()) lives until this time. */
+static int64_t fresh_end;
+
+static int64_t now_ns(void);
+
 static bool stopping(void)
 {
-	return __atomic_load_n(&sh->stop, __ATOMIC_RELAXED);
+	return __atomic_load_n(&sh->stop, __ATOMIC_RELAXED) ||
+		(fresh_end && now_ns() > fresh_end);
 }
 
 static int64_t now_ns(void)
@@ -349,33 +355,54 @@ static void check(const char *op, zx_status_t st, uint32_t allowed)
  */
 static uint32_t pool[POOL];
 static uint32_t carriers[NCARRIERS];
+/* Fresh processes work on few handles, so that threads collide on them. */
+static uint32_t pool_size = POOL;
+static bool fresh;
 
 static void pool_add(struct rng *r, zx_handle_t h)
 {
 	if (h && h < CHAOS_FDS)
-		__atomic_store_n(&pool[rn(r, POOL)], h, __ATOMIC_RELAXED);
+		__atomic_store_n(&pool[rn(r, pool_size)], h, __ATOMIC_RELAXED);
 }
+
+/*
+ * The handle the last pick of any thread in this process returned: picking
+ * it again makes threads collide on one handle (syzkaller's "collide"),
+ * which is where races live.
+ */
+static uint32_t last_pick;
 
 /* An fd to operate on: a pooled handle, a carrier, or any small number. */
 static zx_handle_t pick(struct rng *r)
 {
-	switch (rn(r, 10)) {
+	zx_handle_t h;
+
+	switch (rn(r, 12)) {
 	case 0:
-		return rn(r, CHAOS_FDS);
+		h = rn(r, CHAOS_FDS);
+		break;
 	case 1:
-		return carriers[rn(r, NCARRIERS)];
+		h = carriers[rn(r, NCARRIERS)];
+		break;
 	case 2:
 		return one_in(r, 4) ? (zx_handle_t)rnd(r) : 0;
+	case 3:
+	case 4:
+	case 5:
+		return __atomic_load_n(&last_pick, __ATOMIC_RELAXED);
 	default:
-		return __atomic_load_n(&pool[rn(r, POOL)], __ATOMIC_RELAXED);
+		h = __atomic_load_n(&pool[rn(r, pool_size)], __ATOMIC_RELAXED);
+		break;
 	}
+	__atomic_store_n(&last_pick, h, __ATOMIC_RELAXED);
+	return h;
 }
 
 /* A handle to put into a message: never a carrier. */
 static zx_handle_t pick_movable(struct rng *r)
 {
 	zx_handle_t h = one_in(r, 8) ? rn(r, CHAOS_FDS) :
-		__atomic_load_n(&pool[rn(r, POOL)], __ATOMIC_RELAXED);
+		__atomic_load_n(&pool[rn(r, pool_size)], __ATOMIC_RELAXED);
 
 	return h < CHAOS_FDS ? h : 0;
 }
@@ -768,6 +795,149 @@ static void op_fd_chaos(struct worker *w)
 	}
 }
 
+/*
+ * Fill the fd table up to just below its next size and hold it there a
+ * moment: the next fd any thread takes -- quite possibly one a reader
+ * reserves for a message's handles -- has to grow the table, which sleeps
+ * in synchronize_rcu() in a process with threads.  That sleep is the
+ * window in which a reader has dropped the channel lock.
+ */
+static void op_read(struct worker *w, bool etc);
+
+static void op_fd_fill(struct worker *w)
+{
+	int fds[2048], n = 0, fd;
+
+	if (!fresh)
+		return;
+	while (n < 2048) {
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			break;
+		fds[n++] = fd;
+		/* 63, 127, 255, ...: the last slot of a table */
+		if (((fd + 1) & fd) == 0)
+			break;
+	}
+	/* Most likely it is this read that has to grow the table. */
+	op_read(w, one_in(&w->r, 2));
+	while (n > 0)
+		close(fds[--n]);
+}
+
+/*
+ * A race cell: a scenario rather than one call.  The thread takes a
+ * private copy of the fd table (unshare(CLONE_FILES): small again, since
+ * only low fds are open in a fresh process), starts helpers that share it
+ * and hammer one queue -- discarding, reading, now and then closing --
+ * queues messages with handles there, and then reads them with its table
+ * filled up to the last slot: every such read has to grow the table,
+ * which sleeps in synchronize_rcu() with the channel lock dropped, while
+ * the helpers take the very message it is reserving fds for.
+ */
+struct cell {
+	zx_handle_t b;
+	int go;		/* the cell's reader is about to read */
+	int stop;
+	uint64_t seed;
+};
+
+static void *cell_helper(void *arg)
+{
+	struct cell *c = arg;
+	struct rng r;
+
+	rng_init(&r, c->seed, gettid_());
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+		zx_handle_t b = __atomic_load_n(&c->b, __ATOMIC_RELAXED), hs[8];
+		uint32_t ab, ah;
+		zx_status_t st;
+
+		/* Queue up while the reader sets up; race once it reads. */
+		if (!__atomic_load_n(&c->go, __ATOMIC_ACQUIRE)) {
+			sched_yield();
+			continue;
+		}
+		if (!one_in(&r, 4))
+			st = zx_channel_read(b, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0,
+					     &ab, &ah);
+		else
+			st = zx_channel_read(b, 0, NULL, hs, 0, 8, &ab, &ah);
+		check("cell read", st, A_READ);
+		if (st == ZX_OK && ah <= 8)
+			zx_handle_close_many(hs, ah);
+		if (one_in(&r, 500))
+			zx_handle_close(b);
+	}
+	return NULL;
+}
+
+static void op_race_cell(struct worker *w)
+{
+	struct rng *r = &w->r;
+	struct cell c = { .seed = rnd(r) };
+	pthread_t helpers[2];
+	zx_handle_t a = 0;
+	int fills[2048], nfill = 0;
+
+	if (!fresh || unshare(CLONE_FILES))
+		return;
+	if (zx_channel_create(0, &a, &c.b) != ZX_OK)
+		return;
+	for (int i = 0; i < 2; i++)
+		pthread_create(&helpers[i], NULL, cell_helper, &c);
+	for (int round = 0; round < 5; round++) {
+		zx_handle_t hs[8];
+		uint32_t ab, ah;
+		zx_status_t st;
+		int fd;
+
+		for (uint32_t i = 0; i < 2 + rn(r, 5); i++) {
+			zx_handle_disposition_t d = { .operation = ZX_HANDLE_OP_MOVE,
+						      .type = ZX_OBJ_TYPE_EVENT,
+						      .rights = ZX_RIGHT_SAME_RIGHTS };
+
+			if (zx_event_create(0, &d.handle) != ZX_OK)
+				break;
+			check("cell write", zx_channel_write_etc(a, 0, NULL, 0, &d, 1), A_WRITE);
+		}
+		/* up to 63, 127, ...: the last slot of the table */
+		while (nfill < 2048) {
+			fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				break;
+			fills[nfill++] = fd;
+			if (((fd + 1) & fd) == 0)
+				break;
+		}
+		__atomic_store_n(&c.go, 1, __ATOMIC_RELEASE);
+		st = zx_channel_read(c.b, 0, NULL, hs, 0, 8, &ab, &ah);
+		__atomic_store_n(&c.go, 0, __ATOMIC_RELEASE);
+		check("cell read", st, A_READ);
+		if (st == ZX_OK && ah <= 8)
+			zx_handle_close_many(hs, ah);
+	}
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
+	for (int i = 0; i < 2; i++)
+		pthread_join(helpers[i], NULL);
+	/* The cell's fds go; its table stays this thread's own. */
+	while (nfill > 0)
+		close(fills[--nfill]);
+	zx_handle_close(a);
+	zx_handle_close(c.b);
+}
+
+/* Drop whatever is at the head of a queue, as a reader short of room. */
+static void op_discard(struct worker *w)
+{
+	struct rng *r = &w->r;
+	uint32_t ab, ah;
+	zx_status_t st = zx_channel_read(pick(r), ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0,
+					 0, &ab, &ah);
+
+	check("discard", st, A_READ);
+}
+
 /* Commands that put handles into messages: never fed random blocks. */
 static bool raw_moves_handles(unsigned long cmd)
 {
@@ -887,7 +1057,7 @@ static const struct {
 	{ op_call_plain, 4 }, { op_call_etc, 4 }, { op_reply_read, 4 },
 	{ op_wait, 5 }, { op_signal, 3 }, { op_info, 3 }, { op_dup, 5 },
 	{ op_close, 6 }, { op_fd_chaos, 3 }, { op_raw_ioctl, 6 }, { op_poll, 2 },
-	{ op_fork, 1 },
+	{ op_fork, 1 }, { op_fd_fill, 3 }, { op_discard, 8 }, { op_race_cell, 2 },
 };
 
 static void one_op(struct worker *w)
@@ -999,14 +1169,22 @@ static void install_handler(bool restart)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* The body of a chaos process: stream picks its seeds. */
-static int chaos_main(uint64_t stream)
+/*
+ * The body of a chaos process: stream picks its seeds.  A fresh one (see
+ * spawner()) has a small fd table, a small working set and a short life.
+ */
+static int chaos_main(uint64_t stream, bool is_fresh)
 {
 	pthread_t t[MAX_THREADS], sig, scr, srv;
 	struct rng r;
 	struct rlimit rl;
 
 	rng_init(&r, cfg.seed, stream);
+	if (is_fresh) {
+		fresh = true;
+		pool_size = 8;
+		fresh_end = now_ns() + 100000000 + rn(&r, 600) * 1000000ll;
+	}
 	install_handler(one_in(&r, 2));
 	/* Children of op_fork reap themselves. */
 	signal(SIGCHLD, SIG_IGN);
@@ -1018,12 +1196,14 @@ static int chaos_main(uint64_t stream)
 		pthread_create(&t[i], NULL, chaos_thread, (void *)(uintptr_t)(stream * 64 + i));
 	pthread_create(&sig, NULL, signaler, (void *)(uintptr_t)(stream * 64 + 40));
 	pthread_create(&scr, NULL, scribbler, (void *)(uintptr_t)(stream * 64 + 41));
-	pthread_create(&srv, NULL, carrier_server, (void *)(uintptr_t)(stream * 64 + 42));
+	if (!fresh)
+		pthread_create(&srv, NULL, carrier_server, (void *)(uintptr_t)(stream * 64 + 42));
 	for (unsigned int i = 0; i < cfg.threads; i++)
 		pthread_join(t[i], NULL);
 	pthread_join(sig, NULL);
 	pthread_join(scr, NULL);
-	pthread_join(srv, NULL);
+	if (!fresh)
+		pthread_join(srv, NULL);
 	return 0;
 }
 
@@ -1349,9 +1529,46 @@ static pid_t spawn_chaos(uint64_t stream)
 		/* Chaos never touches the ledgers. */
 		for (int fd = LEDGER_FD; fd < LEDGER_FD + 8; fd++)
 			close(fd);
-		_exit(chaos_main(stream));
+		_exit(chaos_main(stream, false));
 	}
 	return pid;
+}
+
+/*
+ * Forked before any fd above the first 64 exists, so that its children's
+ * fd tables start small and grow (fork copies the table's size, and tables
+ * never shrink): keeps @n fresh chaos processes alive, each for a short
+ * while, until the run stops.
+ */
+static pid_t spawn_spawner(unsigned int n)
+{
+	pid_t kids[MAX_PROCS] = { 0 }, pid = fork();
+	uint64_t stream = 1u << 20;
+
+	if (pid != 0)
+		return pid;
+	while (!stopping()) {
+		for (unsigned int i = 0; i < n; i++) {
+			if (kids[i] > 0 && waitpid(kids[i], NULL, WNOHANG) == kids[i])
+				kids[i] = 0;
+			if (kids[i] == 0) {
+				kids[i] = fork();
+				if (kids[i] == 0)
+					_exit(chaos_main(stream, true));
+				stream++;
+			}
+		}
+		usleep(20000);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (kids[i] <= 0)
+			continue;
+		for (int t = 0; t < 100 && waitpid(kids[i], NULL, WNOHANG) == 0; t++)
+			usleep(50000);
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	_exit(0);
 }
 
 /* Move @h to fd @at (the zx handle keeps its identity, only its name moves). */
@@ -1388,7 +1605,7 @@ static int run_serial(void)
 int main(int argc, char **argv)
 {
 	zx_handle_t lw, lr, cc, cs, all[4];
-	pid_t chaos[MAX_PROCS], ledgers[4];
+	pid_t chaos[MAX_PROCS], ledgers[4], spawner = -1;
 	unsigned int nledgers = 0, respawns = 0, tests = 0, failed = 0;
 	struct rlimit rl;
 	int64_t start, end;
@@ -1428,9 +1645,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zxfuzz: needs RLIMIT_NOFILE >= %d\n", LEDGER_FD + 16);
 		return 2;
 	}
+	base = module_refcnt();
+	if (!cfg.serial)
+		spawner = spawn_spawner(cfg.procs);
 	rl.rlim_cur = rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
-	base = module_refcnt();
 
 	for (int i = 0; i < NCARRIERS; i += 2) {
 		zx_handle_t a, b;
@@ -1497,6 +1716,7 @@ int main(int argc, char **argv)
 			kill(chaos[i], SIGKILL);
 			waitpid(chaos[i], NULL, 0);
 		}
+		waitpid(spawner, NULL, 0);
 		for (unsigned int i = 0; i < nledgers; i++) {
 			int status = 0;
 
