@@ -927,6 +927,86 @@ static void op_race_cell(struct worker *w)
 	zx_handle_close(c.b);
 }
 
+/*
+ * A call cell: calls on a channel of its own whose server interrupts the
+ * caller with a signal before it replies (so the call parks and resumes
+ * through CALL_FINISH), then the channel is closed while the reaper may
+ * still have the endpoint on its list.
+ */
+struct call_cell {
+	zx_handle_t b;
+	pid_t caller;
+	uint64_t seed;
+};
+
+static void *call_cell_server(void *arg)
+{
+	struct call_cell *c = arg;
+	struct rng r;
+
+	rng_init(&r, c->seed, 7);
+	for (;;) {
+		char buf[64];
+		uint32_t ab, ah;
+		zx_handle_disposition_t d = { .operation = ZX_HANDLE_OP_MOVE,
+					      .type = ZX_OBJ_TYPE_EVENT,
+					      .rights = ZX_RIGHT_SAME_RIGHTS };
+		zx_status_t st = zxl_channel_read_wait(c->b, 0, buf, NULL, sizeof(buf), 0, &ab,
+						       &ah, zx_deadline_after(ZX_MSEC(200)));
+
+		if (st != ZX_OK)
+			return NULL;
+		if (one_in(&r, 2))
+			syscall(SYS_tgkill, getpid(), c->caller, SIGUSR1);
+		if (one_in(&r, 3)) {
+			struct timespec ts = { 0, rn(&r, 2000000) };
+
+			nanosleep(&ts, NULL);
+		}
+		if (one_in(&r, 2) && zx_event_create(0, &d.handle) == ZX_OK)
+			st = zx_channel_write_etc(c->b, 0, buf, ab, &d, 1);
+		else
+			st = zx_channel_write(c->b, 0, buf, ab, NULL, 0);
+		check("call cell reply", st, A_WRITE);
+	}
+}
+
+static void op_call_cell(struct worker *w)
+{
+	struct rng *r = &w->r;
+	struct call_cell c = { .caller = gettid_(), .seed = rnd(r) };
+	zx_handle_t a;
+	pthread_t srv;
+
+	if (zx_channel_create(0, &a, &c.b) != ZX_OK)
+		return;
+	if (pthread_create(&srv, NULL, call_cell_server, &c)) {
+		zx_handle_close(a);
+		zx_handle_close(c.b);
+		return;
+	}
+	for (uint32_t i = 0; i < 1 + rn(r, 4); i++) {
+		char req[8] = { 0 }, rep[8];
+		zx_handle_t hs[1];
+		uint32_t ab, ah;
+		zx_channel_call_args_t args = {
+			.wr_bytes = req, .wr_num_bytes = sizeof(req),
+			.rd_bytes = rep, .rd_num_bytes = sizeof(rep),
+			.rd_handles = hs, .rd_num_handles = 1,
+		};
+		zx_status_t st = zx_channel_call(a, 0, zx_deadline_after(ZX_MSEC(50)), &args,
+						 &ab, &ah);
+
+		check("call cell", st, A_CALL);
+		if (st == ZX_OK && ah == 1)
+			zx_handle_close(hs[0]);
+	}
+	/* Close both ends; the server's read fails and it leaves. */
+	zx_handle_close(a);
+	pthread_join(srv, NULL);
+	zx_handle_close(c.b);
+}
+
 /* Drop whatever is at the head of a queue, as a reader short of room. */
 static void op_discard(struct worker *w)
 {
@@ -1057,7 +1137,7 @@ static const struct {
 	{ op_call_plain, 4 }, { op_call_etc, 4 }, { op_reply_read, 4 },
 	{ op_wait, 5 }, { op_signal, 3 }, { op_info, 3 }, { op_dup, 5 },
 	{ op_close, 6 }, { op_fd_chaos, 3 }, { op_raw_ioctl, 6 }, { op_poll, 2 },
-	{ op_fork, 1 }, { op_fd_fill, 3 }, { op_discard, 8 }, { op_race_cell, 2 },
+	{ op_fork, 1 }, { op_fd_fill, 3 }, { op_discard, 8 }, { op_race_cell, 2 }, { op_call_cell, 2 },
 };
 
 static void one_op(struct worker *w)
