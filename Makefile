@@ -14,7 +14,8 @@
 #   make vm-check     run the selftests in a VM, no deps/build step
 #   make vm-demo      run examples/demo in a VM, no deps/build step
 #   make checkpatch   checkpatch.pl --strict on the module and the UAPI header
-#   make lint         checkpatch, W=1 + sparse without warnings, memcg charging
+#   make lint         checkpatch, W=1 + sparse without warnings, memcg
+#                     charging, locking asserted, layering (tools/lint/)
 #   make clean        remove everything built, including build/
 #
 # The VM runner (tools/vm/run.sh) boots /boot/vmlinuz-<release of KDIR>;
@@ -121,6 +122,8 @@ checkpatch: $(LINUX_SRC_STAMP)
 # Static checks of the kernel code; `make check` runs them before the VM.
 lint: checkpatch lint-kbuild
 	@tools/lint/gfp-account.sh
+	@tools/lint/locked.sh
+	@tools/lint/layers.sh
 
 # A W=1 build with sparse on every file (C=2) must print no warning.
 lint-kbuild:

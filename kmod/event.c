@@ -9,9 +9,9 @@
  */
 
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
-#include "zx.h"
+#include "event.h"
+#include "object.h"
 
 /**
  * struct zx_event - an event, or one half of an eventpair
@@ -43,18 +43,15 @@ static const struct zx_object_type zx_event_type = {
 };
 
 /**
- * zx_event_create() - ZX_IOC_EVENT_CREATE
- * @uarg: struct zxu_ioc_create
+ * zx_event_new() - a new event
+ * @objs: receives the event in @objs[0], with one memory reference the
+ *	  caller owns
+ *
+ * Return: 0 or -ENOMEM.
  */
-long zx_event_create(void __user *uarg)
+int zx_event_new(struct zx_object **objs)
 {
-	struct zxu_ioc_create args;
 	struct zx_event *ev;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.options || args.reserved)
-		return -EINVAL;
 
 	ev = kzalloc(sizeof(*ev), GFP_KERNEL_ACCOUNT);
 	if (!ev)
@@ -62,7 +59,8 @@ long zx_event_create(void __user *uarg)
 	refcount_set(&ev->refs, 1);
 	spin_lock_init(&ev->lock);
 	zx_object_init(&ev->obj, &zx_event_type, &ev->refs, &ev->lock, 0);
-	return zx_create_pair(&ev->obj, NULL, ZXU_DEFAULT_EVENT_RIGHTS, &args);
+	objs[0] = &ev->obj;
+	return 0;
 }
 
 /*
@@ -92,30 +90,21 @@ static const struct zx_object_type zx_eventpair_type = {
 };
 
 /**
- * zx_eventpair_create() - ZX_IOC_EVENTPAIR_CREATE
- * @uarg: struct zxu_ioc_create
+ * zx_eventpair_new() - a new eventpair
+ * @objs: receives the two halves, with one memory reference (of the
+ *	  pair) the caller owns
+ *
+ * Return: 0 or -ENOMEM.
  */
-long zx_eventpair_create(void __user *uarg)
+int zx_eventpair_new(struct zx_object **objs)
 {
-	struct zxu_ioc_create args;
 	struct zx_event *pair;
-	int i;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.options || args.reserved)
-		return -EINVAL;
 
 	pair = kcalloc(2, sizeof(*pair), GFP_KERNEL_ACCOUNT);
 	if (!pair)
 		return -ENOMEM;
-	refcount_set(&pair[0].refs, 1);
 	spin_lock_init(&pair[0].lock);
-	for (i = 0; i < 2; i++)
-		zx_object_init(&pair[i].obj, &zx_eventpair_type,
-			       &pair[0].refs, &pair[0].lock, 0);
-	pair[0].obj.peer = &pair[1].obj;
-	pair[1].obj.peer = &pair[0].obj;
-	return zx_create_pair(&pair[0].obj, &pair[1].obj,
-			      ZXU_DEFAULT_EVENTPAIR_RIGHTS, &args);
+	zx_object_init_pair(objs, &pair[0].obj, &pair[1].obj,
+			    &zx_eventpair_type, &pair[0].refs, &pair[0].lock, 0);
+	return 0;
 }

@@ -45,20 +45,31 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "zx.h"
+#include "limits.h"
 
-static int zx_param_set_pending(const char *val, const struct kernel_param *kp)
+/*
+ * An unsigned int parameter with a range: kp->arg points to the struct,
+ * whose first member is the value param_set_uint_minmax() and
+ * param_get_uint() work on.
+ */
+static int zx_param_set_uint_range(const char *val,
+				   const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 1, INT_MAX);
+	const struct zx_uint_param *p = kp->arg;
+
+	BUILD_BUG_ON(offsetof(struct zx_uint_param, val) != 0);
+	return param_set_uint_minmax(val, kp, p->min, p->max);
 }
 
-static const struct kernel_param_ops zx_param_pending_ops = {
-	.set = zx_param_set_pending,
+const struct kernel_param_ops zx_uint_range_ops = {
+	.set = zx_param_set_uint_range,
 	.get = param_get_uint,
 };
 
-static unsigned int max_pending_messages = 3500;
-module_param_cb(max_pending_messages, &zx_param_pending_ops,
+static struct zx_uint_param max_pending_messages = {
+	.val = 3500, .min = 1, .max = INT_MAX,
+};
+module_param_cb(max_pending_messages, &zx_uint_range_ops,
 		&max_pending_messages, 0644);
 MODULE_PARM_DESC(max_pending_messages,
 		 "Messages one endpoint may have queued (default 3500)");
@@ -104,7 +115,7 @@ static DEFINE_SPINLOCK(zx_quota_lock);
  */
 unsigned int zx_max_pending_messages(void)
 {
-	return READ_ONCE(max_pending_messages);
+	return READ_ONCE(max_pending_messages.val);
 }
 
 /**

@@ -1,58 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zx: Zircon channels for Linux -- the /dev/zx device.
- *
- * /dev/zx creates objects and runs the operations that are not about one
- * handle (wait_many, close_many).  Opening it grants nothing: an object is
- * reachable only through the handles (fds) it was created with or was
- * sent, hence mode 0666.
+ * zx: Zircon channels for Linux -- module setup: the /dev/zx device, the
+ * handle files' operations, and what must stop at unload.  The layers
+ * below are described in docs/architecture.md.
  */
 
-#include <linux/atomic.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
-#include "zx.h"
-
-/* Koids start where Zircon's do; below are reserved values. */
-#define ZX_KOID_FIRST	1024
-
-static atomic64_t zx_last_koid = ATOMIC64_INIT(ZX_KOID_FIRST - 1);
-
-/**
- * zx_koid_next() - a kernel object id never handed out before
- */
-u64 zx_koid_next(void)
-{
-	return atomic64_inc_return(&zx_last_koid);
-}
-
-static long zx_dev_ioctl(struct file *file, unsigned int cmd,
-			 unsigned long arg)
-{
-	void __user *uarg = (void __user *)arg;
-
-	switch (cmd) {
-	case ZX_IOC_CHANNEL_CREATE:
-		return zx_channel_create(uarg);
-	case ZX_IOC_EVENT_CREATE:
-		return zx_event_create(uarg);
-	case ZX_IOC_EVENTPAIR_CREATE:
-		return zx_eventpair_create(uarg);
-	case ZX_IOC_HANDLE_CLOSE_MANY:
-		return zx_handle_close_many(uarg);
-	case ZX_IOC_OBJECT_WAIT_MANY:
-		return zx_object_wait_many(uarg);
-	default:
-		return -ENOTTY;
-	}
-}
-
-static const struct file_operations zx_dev_fops = {
-	.owner		= THIS_MODULE,
-	.unlocked_ioctl	= zx_dev_ioctl,
-	.llseek		= noop_llseek,
-};
+#include "call.h"
+#include "handle.h"
+#include "ioctl.h"
 
 static struct miscdevice zx_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -63,6 +21,7 @@ static struct miscdevice zx_misc = {
 
 static int __init zx_init(void)
 {
+	zx_handle_init(&zx_handle_file_ops);
 	return misc_register(&zx_misc);
 }
 

@@ -14,9 +14,11 @@
  * never touches an installed fd, so no other thread can see a handle
  * before its number reached user memory, dup() it, or have an fd of its
  * own closed by a read that failed.
+ *
+ * Locking: none.  A message is built and taken apart by one thread, off
+ * any queue; the queues that hold messages have their owners' locks.
  */
 
-#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -24,8 +26,11 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "fd.h"
+#include "handle.h"
+#include "limits.h"
 #include "message.h"
-#include "zx.h"
+#include "user.h"
 
 /* What the allocator really takes: 64 KiB + header is 128 KiB. */
 static size_t zx_msg_charge(u32 num_bytes, u32 num_handles)
@@ -70,95 +75,38 @@ static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
 	return msg;
 }
 
-/*
- * Gather a zx_channel_iovec_t array.  Zircon's order of checks: the entry
- * count, the array itself, the reserved fields, then the total size.
- */
-static struct zx_msg *zx_msg_from_iovec(u64 uiov, u32 count, u32 num_handles)
-{
-	struct zxu_channel_iovec *iov;
-	struct zx_msg *msg = NULL;
-	u64 total = 0;
-	u8 *dst;
-	u32 i;
-	int ret;
-
-	if (count > ZXU_CHANNEL_MAX_MSG_IOVECS)
-		return ERR_PTR(-ERANGE);
-	iov = kvmalloc_array(count, sizeof(*iov), GFP_KERNEL_ACCOUNT);
-	if (!iov)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(iov, u64_to_user_ptr(uiov), count * sizeof(*iov))) {
-		ret = -EFAULT;
-		goto out;
-	}
-	for (i = 0; i < count; i++) {
-		if (iov[i].reserved) {
-			ret = -EINVAL;
-			goto out;
-		}
-		total += iov[i].capacity;
-	}
-	if (total > ZXU_CHANNEL_MAX_MSG_BYTES ||
-	    num_handles > ZXU_CHANNEL_MAX_MSG_HANDLES) {
-		ret = -ERANGE;
-		goto out;
-	}
-	msg = zx_msg_alloc(total, num_handles);
-	if (IS_ERR(msg)) {
-		ret = PTR_ERR(msg);
-		msg = NULL;
-		goto out;
-	}
-	dst = zx_msg_bytes(msg);
-	for (i = 0; i < count; i++) {
-		if (copy_from_user(dst, u64_to_user_ptr(iov[i].buffer),
-				   iov[i].capacity)) {
-			ret = -EFAULT;
-			goto out;
-		}
-		dst += iov[i].capacity;
-	}
-	ret = 0;
-out:
-	kvfree(iov);
-	if (ret) {
-		zx_msg_free(msg);
-		return ERR_PTR(ret);
-	}
-	return msg;
-}
-
 /**
- * zx_msg_from_user() - build a message from the payload of a write
- * @ubytes:	user pointer to the bytes, or to a zx_channel_iovec_t array
- * @num_bytes:	byte count, or iovec entry count
- * @num_handles: number of handle slots to reserve (filled in by the caller)
- * @iovec:	@ubytes is an iovec array (ZX_CHANNEL_WRITE_USE_IOVEC)
+ * zx_msg_build() - build a message from the payload of a write
+ * @payload:	the bytes, in the writer's memory
+ * @num_handles: number of handle slots to reserve (filled in by
+ *		zx_msg_attach_handles())
  *
- * Return: the message, or ERR_PTR(-ERANGE) for sizes over the limits,
- * -ENOMEM (no memory, or the writer's byte quota is used up), -EMFILE (the
+ * Return: the message, or ERR_PTR(-ERANGE) for too many handles, -ENOMEM
+ * (no memory, or the writer's byte quota is used up), -EMFILE (the
  * writer's in-flight handle quota is used up), -EFAULT for unreadable
- * memory, -EINVAL for a bad iovec.
+ * memory.
  */
-struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
-				bool iovec)
+struct zx_msg *zx_msg_build(const struct zx_payload *payload, u32 num_handles)
 {
 	struct zx_msg *msg;
+	u8 *dst;
+	u32 i;
 
-	if (iovec)
-		return zx_msg_from_iovec(ubytes, num_bytes, num_handles);
-
-	if (num_bytes > ZXU_CHANNEL_MAX_MSG_BYTES ||
-	    num_handles > ZXU_CHANNEL_MAX_MSG_HANDLES)
+	if (num_handles > ZXU_CHANNEL_MAX_MSG_HANDLES)
 		return ERR_PTR(-ERANGE);
-	msg = zx_msg_alloc(num_bytes, num_handles);
+	msg = zx_msg_alloc(payload->total, num_handles);
 	if (IS_ERR(msg))
 		return msg;
-	if (copy_from_user(zx_msg_bytes(msg), u64_to_user_ptr(ubytes),
-			   num_bytes)) {
-		zx_msg_free(msg);
-		return ERR_PTR(-EFAULT);
+	dst = zx_msg_bytes(msg);
+	for (i = 0; i < payload->num_segs; i++) {
+		const struct zxu_channel_iovec *seg = &payload->segs[i];
+
+		if (copy_from_user(dst, u64_to_user_ptr(seg->buffer),
+				   seg->capacity)) {
+			zx_msg_free(msg);
+			return ERR_PTR(-EFAULT);
+		}
+		dst += seg->capacity;
 	}
 	return msg;
 }
@@ -191,7 +139,8 @@ static int zx_read_dispositions(struct zxu_handle_disposition *d, u64 uhandles,
 }
 
 /**
- * zx_consume_handles() - close the handles of a write that failed early
+ * zx_msg_consume_handles() - close the handles of a write that failed
+ *			      before they were taken
  * @uhandles:	the write's handle array
  * @num_handles: its length (may exceed the message limit)
  * @etc:	the array holds dispositions
@@ -203,7 +152,7 @@ static int zx_read_dispositions(struct zxu_handle_disposition *d, u64 uhandles,
  * a fatal signal stops the walk, so no write keeps its caller in the
  * kernel for long.
  */
-void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc)
+void zx_msg_consume_handles(u64 uhandles, u32 num_handles, bool etc)
 {
 	struct zxu_handle_disposition d[16];
 	u32 done, n, i;
@@ -220,12 +169,36 @@ void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc)
 
 			if (d[i].operation == ZXU_HANDLE_OP_DUPLICATE)
 				continue;
-			file = zx_fd_take_handle(d[i].handle);
+			file = zx_handle_take_fd(d[i].handle);
 			if (file)
 				fput(file);
 		}
 		cond_resched();
 	}
+}
+
+/*
+ * The zx_status_t of an errno, for zx_handle_disposition_t.result: the
+ * one place the module stores a status instead of returning an errno.
+ * The table is the uapi's, the one libzx uses the other way round.
+ */
+static s32 zx_msg_status_of(int err)
+{
+	static const struct {
+		s32 status;
+		int err;
+	} pairs[] = ZXU_STATUS_ERRNO_PAIRS, aliases[] = ZXU_ERRNO_ALIAS_PAIRS;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		if (pairs[i].err == -err)
+			return pairs[i].status;
+	}
+	for (i = 0; i < ARRAY_SIZE(aliases); i++) {
+		if (aliases[i].err == -err)
+			return aliases[i].status;
+	}
+	return -1;	/* ZX_ERR_INTERNAL */
 }
 
 /*
@@ -290,18 +263,20 @@ static int zx_msg_attach_one(struct zx_msg *msg, u32 slot,
  * @uhandles:	user array of handle values, or of dispositions for @etc
  * @etc:	zx_channel_write_etc semantics
  * @channel:	the endpoint written to; it cannot travel through itself
+ * @taken:	set once the handles are the message's business: from then
+ *		on, whatever happens, they end up in the message (and are
+ *		closed with it) or closed
  *
  * Every entry is processed even after one fails, and the first failure is
  * returned.  For @etc the array is written back with each failing entry's
  * result.  On failure the caller destroys @msg, which closes whatever was
  * attached: a failed write consumes its handles, as on Zircon.
  *
- * Return: 0, -EFAULT if the array cannot be read (nothing consumed) or
- * written back, -ENOMEM (the handles are consumed all the same), or the
- * first entry's error.
+ * Return: 0, -ENOMEM or -EFAULT before anything was taken, or the first
+ * entry's error, or -EFAULT if the results cannot be written back.
  */
 int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
-			  struct zx_object *channel)
+			  struct zx_object *channel, bool *taken)
 {
 	struct zxu_handle_disposition *d;
 	u32 n = msg->num_handles;
@@ -309,19 +284,18 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 	u32 i;
 
 	d = kmalloc_array(n, sizeof(*d), GFP_KERNEL_ACCOUNT);
-	if (!d) {
-		zx_consume_handles(uhandles, n, etc);
+	if (!d)
 		return -ENOMEM;
-	}
 	if (zx_read_dispositions(d, uhandles, 0, n, etc)) {
 		kfree(d);
 		return -EFAULT;
 	}
+	*taken = true;
 	for (i = 0; i < n; i++) {
 		int ret = zx_msg_attach_one(msg, i, &d[i], etc, channel);
 
 		if (ret) {
-			d[i].result = zx_errno_to_status(ret);
+			d[i].result = zx_msg_status_of(ret);
 			if (!first)
 				first = ret;
 		}
@@ -333,61 +307,9 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 	return first;
 }
 
-/**
- * zx_fds_reserve() - reserve fds for the handles of a message to be read
- * @fds:	array of reserved fds; receives fds[@from] to fds[@to - 1]
- * @from:	how many are reserved already
- * @to:		how many are needed
- *
- * Reserved fds are close-on-exec, never 0, and invisible to other threads
- * until zx_msg_install_handles() fills them.  Reserving before a message
- * leaves its queue is what lets a reader that is out of fds fail without
- * anybody else seeing the message disappear.
- *
- * Return: 0, or the allocation error with nothing more reserved.
- */
-int zx_fds_reserve(int *fds, u32 from, u32 to)
-{
-	u32 i;
-
-	for (i = from; i < to; i++) {
-		fds[i] = zx_get_unused_fd();
-		if (fds[i] < 0) {
-			int ret = fds[i];
-
-			zx_fds_release(fds + from, i - from);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-/**
- * zx_fds_release() - give back fds from zx_fds_reserve()
- * @fds:	the fds
- * @n:		how many
- */
-void zx_fds_release(const int *fds, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		put_unused_fd(fds[i]);
-}
-
-/**
- * zx_msg_put_handle_values() - tell a reader where its handles will be
- * @msg:	the dequeued message
- * @uhandles:	the reader's buffer for handle values (or zx_handle_info
- *		records for @etc)
- * @etc:	zx_channel_read_etc semantics
- * @fds:	msg->num_handles fds from zx_fds_reserve()
- *
- * Return: 0, or -EFAULT if the buffer cannot be written.  Nothing is
- * installed either way.
- */
-int zx_msg_put_handle_values(struct zx_msg *msg, u64 uhandles, bool etc,
-			     const int *fds)
+/* Tell a reader where its handles will be; nothing is installed yet. */
+static int zx_msg_put_handle_values(struct zx_msg *msg, u64 uhandles,
+				    bool etc, const int *fds)
 {
 	u32 i;
 
@@ -412,26 +334,35 @@ int zx_msg_put_handle_values(struct zx_msg *msg, u64 uhandles, bool etc,
 }
 
 /**
- * zx_msg_install_handles() - give a read message's handles to the reader
- * @msg:	the dequeued message, whose handle values the reader has
- * @fds:	the msg->num_handles fds those values name; consumed
+ * zx_msg_copy_out() - hand a message that fits to its reader
+ * @msg:	the message, off any queue
+ * @rd:		where it goes
+ * @fds:	msg->num_handles fds from zx_fds_reserve()
  *
- * Cannot fail: everything that can was done before.  The files move from
- * the message to the fd table with their references.
+ * Sizes first, then the bytes, then the handle values, so overlapping
+ * buffers end up holding handle data, as on Zircon; the handles are
+ * installed last, once nothing can fail any more.
  *
  * The LSM file_receive hook that SCM_RIGHTS runs is not called: no
  * exported function runs it without installing the fd at once, and an fd
  * installed before its number reaches user memory is the race this order
  * exists to avoid.  binder, also a module, hands out fds the same way.
+ *
+ * Return: 0 (the handles and @fds now belong to the reader; the caller
+ * frees @msg) or -EFAULT (nothing installed: the caller gives back @fds
+ * and frees @msg, whose handles are closed -- the message is lost).
  */
-void zx_msg_install_handles(struct zx_msg *msg, const int *fds)
+int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
+		    int *fds)
 {
-	u32 i;
-
-	for (i = 0; i < msg->num_handles; i++) {
-		fd_install(fds[i], msg->handles[i]);
-		msg->handles[i] = NULL;
-	}
+	if (zx_put_u32(rd->actual_bytes, msg->num_bytes) ||
+	    zx_put_u32(rd->actual_handles, msg->num_handles) ||
+	    copy_to_user(u64_to_user_ptr(rd->bytes), zx_msg_bytes(msg),
+			 msg->num_bytes) ||
+	    zx_msg_put_handle_values(msg, rd->handles, rd->etc, fds))
+		return -EFAULT;
+	zx_fds_install(fds, msg->handles, msg->num_handles);
+	return 0;
 }
 
 /**

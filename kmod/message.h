@@ -1,28 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * zx: messages -- the unit a channel queues: up to 64 KiB of bytes and up
- * to 64 handles, built completely before it is queued and destroyed as a
- * whole.
+ * zx: messages (message.c).  Above handles, the fd table and the limits;
+ * below the object types that queue them.
  */
 #ifndef _ZX_MESSAGE_H
 #define _ZX_MESSAGE_H
 
 #include <linux/list.h>
+#include <linux/string.h>
 #include <linux/types.h>
+#include <linux/zx.h>
 
 struct file;
 struct zx_object;
 struct zx_quota;
 
 /**
+ * DOC: messages
+ *
+ * The unit a channel queues: up to 64 KiB of bytes and up to 64 handles,
+ * built completely from the writer's memory before it is queued and
+ * destroyed as a whole, which is what makes a write all-or-nothing.
+ *
+ * While a message exists, its handles are "in flight": files the message
+ * holds a reference to, counted in their objects' handle counts and in
+ * the writer's quota.  Reading moves them into the reader's fd table;
+ * destroying the message closes them.
+ */
+
+/**
  * struct zx_msg - one message
- * @node:	link in the receiving endpoint's queue
+ * @node:	link in the receiving endpoint's queue (under its lock)
  * @quota:	the writer's quota, charged for @charge and @num_handles
  * @charge:	the memory of the message, as charged
  * @num_bytes:	payload size
  * @num_handles: number of entries in @handles
  * @handles:	the handles in flight, as files holding a reference each;
  *		followed in the same allocation by the payload
+ *
+ * Nothing but @node changes once the message is complete.
  */
 struct zx_msg {
 	struct list_head node;
@@ -31,6 +47,40 @@ struct zx_msg {
 	u32 num_bytes;
 	u32 num_handles;
 	struct file *handles[];
+};
+
+/**
+ * struct zx_payload - the bytes of a write: one buffer, or the pieces of a
+ *		       zx_channel_iovec_t array, already read and checked
+ * @segs:	the pieces in the writer's memory, in order, as LP64
+ *		zx_channel_iovec_t (reserved fields checked to be 0)
+ * @num_segs:	how many
+ * @total:	sum of their capacities, at most ZX_CHANNEL_MAX_MSG_BYTES
+ */
+struct zx_payload {
+	const struct zxu_channel_iovec *segs;
+	u32 num_segs;
+	u32 total;
+};
+
+/**
+ * struct zx_read_params - where a read (or a call's reply) puts a message
+ * @bytes:	user buffer for the payload
+ * @handles:	user buffer for handle values or zx_handle_info_t records
+ * @actual_bytes: user pointer for the payload size, or 0
+ * @actual_handles: user pointer for the handle count, or 0
+ * @num_bytes:	capacity of @bytes
+ * @num_handles: capacity of @handles, in entries
+ * @etc:	@handles takes zx_handle_info_t
+ */
+struct zx_read_params {
+	u64 bytes;
+	u64 handles;
+	u64 actual_bytes;
+	u64 actual_handles;
+	u32 num_bytes;
+	u32 num_handles;
+	bool etc;
 };
 
 static inline u8 *zx_msg_bytes(struct zx_msg *msg)
@@ -53,17 +103,20 @@ static inline u32 zx_msg_txid(struct zx_msg *msg)
 	return txid;
 }
 
+static inline bool zx_msg_fits(const struct zx_msg *msg,
+			       const struct zx_read_params *rd)
+{
+	return msg->num_bytes <= rd->num_bytes &&
+		msg->num_handles <= rd->num_handles;
+}
+
 size_t zx_msg_max_charge(void);
-struct zx_msg *zx_msg_from_user(u64 ubytes, u32 num_bytes, u32 num_handles,
-				bool iovec);
+struct zx_msg *zx_msg_build(const struct zx_payload *payload, u32 num_handles);
 int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
-			  struct zx_object *channel);
-void zx_consume_handles(u64 uhandles, u32 num_handles, bool etc);
-int zx_fds_reserve(int *fds, u32 from, u32 to);
-void zx_fds_release(const int *fds, u32 n);
-int zx_msg_put_handle_values(struct zx_msg *msg, u64 uhandles, bool etc,
-			     const int *fds);
-void zx_msg_install_handles(struct zx_msg *msg, const int *fds);
+			  struct zx_object *channel, bool *taken);
+void zx_msg_consume_handles(u64 uhandles, u32 num_handles, bool etc);
+int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
+		    int *fds);
 void zx_msg_free(struct zx_msg *msg);
 void zx_msg_free_list(struct list_head *list);
 

@@ -21,58 +21,9 @@
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
-#include "zx.h"
-
-static int zx_handle_watch_wake(wait_queue_entry_t *wait, unsigned int mode,
-				int sync, void *key)
-{
-	struct zx_handle_watch *w = container_of(wait, struct zx_handle_watch,
-						 wait);
-
-	if (key != w->file)
-		return 0;
-	return default_wake_function(wait, mode, sync, key);
-}
-
-/**
- * zx_handle_watch_start() - get woken if @fd stops naming @file
- * @w:		the watch, owned by the caller until zx_handle_watch_stop()
- * @file:	a handle's file, referenced by the caller
- * @fd:		the fd the caller named it by
- */
-void zx_handle_watch_start(struct zx_handle_watch *w, struct file *file,
-			   unsigned int fd)
-{
-	struct zx_handle *h = file->private_data;
-
-	w->file = file;
-	w->fd = fd;
-	init_waitqueue_func_entry(&w->wait, zx_handle_watch_wake);
-	w->wait.private = current;
-	add_wait_queue(&h->obj->handle_wq, &w->wait);
-}
-
-/**
- * zx_handle_watch_stop() - undo zx_handle_watch_start()
- * @w: the watch
- */
-void zx_handle_watch_stop(struct zx_handle_watch *w)
-{
-	struct zx_handle *h = w->file->private_data;
-
-	remove_wait_queue(&h->obj->handle_wq, &w->wait);
-}
-
-/**
- * zx_handle_watch_closed() - has the watched fd stopped naming its file?
- * @w: the watch
- */
-bool zx_handle_watch_closed(struct zx_handle_watch *w)
-{
-	return !zx_fd_names_file(w->fd, w->file);
-}
+#include "handle.h"
+#include "wait.h"
 
 /**
  * zx_schedule_until() - sleep until woken or until @deadline
@@ -197,94 +148,68 @@ static u32 zx_wait_observed(const struct zx_wait_entry *e)
 }
 
 /**
- * zx_object_wait_one() - ZX_IOC_OBJECT_WAIT_ONE
- * @file:	the handle the ioctl came in on
- * @uarg:	struct zxu_ioc_wait_one
+ * zx_wait_one() - zx_object_wait_one on the handle @fd names
+ * @file:	the handle's file, referenced by the caller
+ * @fd:		the fd the caller named it by
+ * @signals:	signals that end the wait
+ * @deadline:	absolute CLOCK_MONOTONIC ns, or ZX_TIME_INFINITE
+ * @observed:	receives the signals when the wait ends; a handle closed
+ *		during the wait adds ZX_SIGNAL_HANDLE_CLOSED
  *
- * observed is written before the result is decided; a handle closed
- * during the wait makes the result CANCELED.
+ * Return: 0, -ETIMEDOUT or -ECANCELED (the handle was closed) with
+ * @observed set; -EACCES (no ZX_RIGHT_WAIT) or -ERESTARTSYS without.
  */
-long zx_object_wait_one(struct file *file, void __user *uarg)
+int zx_wait_one(struct file *file, unsigned int fd, u32 signals, s64 deadline,
+		u32 *observed)
 {
 	struct zx_handle *h = file->private_data;
-	struct zxu_ioc_wait_one args;
 	struct zx_wait_entry e = { };
 	int ret;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (!zx_fd_names_file(args.handle, file))
-		return -EBADF;
 	if (!(h->rights & ZXU_RIGHT_WAIT))
 		return -EACCES;
 
 	e.obj = h->obj;
-	e.waitfor = args.signals;
-	zx_handle_watch_start(&e.watch, file, args.handle);
-	ret = zx_wait_entries(&e, 1, args.deadline);
+	e.waitfor = signals;
+	zx_handle_watch_start(&e.watch, file, fd);
+	ret = zx_wait_entries(&e, 1, deadline);
 	zx_handle_watch_stop(&e.watch);
 	if (ret == -ERESTARTSYS)
 		return ret;
-
-	if (args.observed &&
-	    put_user(zx_wait_observed(&e),
-		     (u32 __user *)u64_to_user_ptr(args.observed)))
-		return -EFAULT;
-	if (e.closed)
-		return -ECANCELED;
-	return ret;
+	*observed = zx_wait_observed(&e);
+	return e.closed ? -ECANCELED : ret;
 }
 
 /**
- * zx_object_wait_many() - ZX_IOC_OBJECT_WAIT_MANY
- * @uarg: struct zxu_ioc_wait_many
+ * zx_wait_many() - zx_object_wait_many
+ * @items:	the items, in kernel memory; each item's pending field gets
+ *		its object's signals when the wait ends
+ * @num_items:	how many, at most ZX_WAIT_MANY_MAX_ITEMS
+ * @deadline:	absolute CLOCK_MONOTONIC ns, or ZX_TIME_INFINITE
  *
  * Items are checked in order and the first bad one decides the error.
- * When the wait ends every item's pending field gets its object's signals.
+ *
+ * Return: 0, -ETIMEDOUT or -ECANCELED (a handle was closed) with the
+ * pending fields set; -EBADF, -EACCES, -ENOMEM or -ERESTARTSYS without.
  */
-long zx_object_wait_many(void __user *uarg)
+int zx_wait_many(struct zxu_wait_item *items, u32 num_items, s64 deadline)
 {
-	struct zxu_ioc_wait_many args;
-	struct zxu_wait_item *items = NULL;
-	struct zx_wait_entry *e = NULL;
-	struct zxu_wait_item __user *uitems;
-	unsigned int n = 0, i;
-	long ret;
+	struct zx_wait_entry *e;
+	u32 n, i;
+	int ret = 0;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.num_items > ZXU_WAIT_MANY_MAX_ITEMS)
-		return -ERANGE;
-	uitems = u64_to_user_ptr(args.items);
+	e = kcalloc(num_items, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (num_items && !e)
+		return -ENOMEM;
 
-	if (args.num_items) {
-		items = kmalloc_array(args.num_items, sizeof(*items),
-				      GFP_KERNEL_ACCOUNT);
-		e = kcalloc(args.num_items, sizeof(*e), GFP_KERNEL_ACCOUNT);
-		if (!items || !e) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		if (copy_from_user(items, uitems,
-				   args.num_items * sizeof(*items))) {
-			ret = -EFAULT;
-			goto out;
-		}
-	}
-
-	for (n = 0; n < args.num_items; n++) {
+	for (n = 0; n < num_items; n++) {
 		struct file *file = fget(items[n].handle);
 		struct zx_handle *h = file ? zx_handle_from_file(file) : NULL;
 
-		if (!h) {
+		if (!h || !(h->rights & ZXU_RIGHT_WAIT)) {
+			ret = h ? -EACCES : -EBADF;
 			if (file)
 				fput(file);
-			ret = -EBADF;
-			goto out;
-		}
-		if (!(h->rights & ZXU_RIGHT_WAIT)) {
-			fput(file);
-			ret = -EACCES;
 			goto out;
 		}
 		e[n].obj = h->obj;
@@ -292,23 +217,19 @@ long zx_object_wait_many(void __user *uarg)
 		zx_handle_watch_start(&e[n].watch, file, items[n].handle);
 	}
 
-	ret = zx_wait_entries(e, n, args.deadline);
+	ret = zx_wait_entries(e, n, deadline);
 	if (ret == -ERESTARTSYS)
 		goto out;
-
 	for (i = 0; i < n; i++) {
 		items[i].pending = zx_wait_observed(&e[i]);
 		if (e[i].closed)
 			ret = -ECANCELED;
 	}
-	if (n && copy_to_user(uitems, items, n * sizeof(*items)))
-		ret = -EFAULT;
 out:
 	for (i = 0; i < n; i++) {
 		zx_handle_watch_stop(&e[i].watch);
 		fput(e[i].watch.file);
 	}
 	kfree(e);
-	kfree(items);
 	return ret;
 }

@@ -92,8 +92,11 @@
 
 /*
  * Structures userspace hands to the kernel by pointer.  Each has the
- * layout of the Zircon structure of the same name on LP64; 32-bit callers
- * go through compat_ioctl.
+ * layout of the Zircon structure of the same name on LP64.  Two of them
+ * hold pointers and so differ for 32-bit processes: zx_channel_iovec_t and
+ * zx_channel_call{,_etc}_args_t, whose ILP32 layouts the kernel's
+ * compat_ioctl reads (kmod/compat.c).  The others, and every ioctl block
+ * below, have one layout for both.
  */
 
 /* zx_channel_iovec_t */
