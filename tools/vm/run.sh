@@ -454,7 +454,9 @@ fi
 # Kernel log scan: the whole console (everything since boot, even what the
 # dmesg ring buffer lost) and the dmesg dump (messages below the console
 # loglevel). "module verification failed" (unsigned module taint) is fine.
-bad='WARNING:|BUG:|Oops|kernel NULL pointer|KASAN|KCSAN|UBSAN|possible circular locking'
+# KCSAN reports start with "BUG: KCSAN:"; the bare word would also match
+# KCSAN's boot banner ("use CONFIG_KCSAN_STRICT=y to see all data races").
+bad='WARNING:|BUG:|Oops|kernel NULL pointer|KASAN|UBSAN|possible circular locking'
 bad+='|possible recursive locking|inconsistent lock state|suspicious RCU usage'
 bad+='|Call Trace|general protection fault|INFO: task|INFO: rcu_|soft lockup'
 bad+='|hard LOCKUP|Kernel panic|kernel BUG|unreferenced object|refcount_t:'
