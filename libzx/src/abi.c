@@ -128,10 +128,14 @@ ZXI_LAYOUT(zx_channel_call_args_t, zxu_channel_call_args, ZXI_CALL_ARGS_FIELDS);
 ZXI_LAYOUT(zx_channel_call_etc_args_t, zxu_channel_call_args,
 	   ZXI_CALL_ARGS_FIELDS);
 
-/* get_info's actual/avail are size_t * in the C API, __u64 * in the ABI. */
+/* get_info's actual/avail: the kernel stores 8 bytes for LP64 callers. */
 _Static_assert(sizeof(size_t) == sizeof(__u64), "LP64 size_t");
 #else
-/* ILP32: 4-byte pointers and no padding, the layout compat_ioctl reads. */
+/*
+ * ILP32: 4-byte pointers and no padding, the layout compat_ioctl reads;
+ * it stores get_info's actual/avail as 4-byte counts.
+ */
+_Static_assert(sizeof(size_t) == sizeof(__u32), "ILP32 size_t");
 _Static_assert(sizeof(zx_channel_iovec_t) == 12 &&
 		       offsetof(zx_channel_iovec_t, capacity) == 4 &&
 		       offsetof(zx_channel_iovec_t, reserved) == 8,

@@ -74,35 +74,13 @@ zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic,
 
 	if (!zxi_handle_ok(handle))
 		return ZX_ERR_BAD_HANDLE;
-#if SIZE_MAX == UINT64_MAX
-	/* size_t is the kernel's __u64 count: the kernel writes them itself. */
+	/*
+	 * The kernel stores the counts as the caller's size_t: 8 bytes for
+	 * 64-bit processes, 4 for 32-bit ones (compat_ioctl).
+	 */
 	args.actual = zxi_ptr(actual);
 	args.avail = zxi_ptr(avail);
 	return zxi_ioctl((int)handle, ZX_IOC_OBJECT_GET_INFO, &args, false);
-#else
-	{
-		/*
-		 * ILP32: size_t is 4 bytes, the ABI writes 8.  Let the kernel
-		 * write locals and copy back what it wrote (the sentinel can
-		 * never be a count).  Only here does libzx store through
-		 * actual/avail; a wild pointer crashes instead of giving
-		 * ZX_ERR_INVALID_ARGS.
-		 */
-		const __u64 unset = ~(__u64)0;
-		__u64 a = unset, v = unset;
-		zx_status_t st;
-
-		args.actual = actual ? zxi_ptr(&a) : 0;
-		args.avail = avail ? zxi_ptr(&v) : 0;
-		st = zxi_ioctl((int)handle, ZX_IOC_OBJECT_GET_INFO, &args,
-			       false);
-		if (actual && a != unset)
-			*actual = a > SIZE_MAX ? SIZE_MAX : (size_t)a;
-		if (avail && v != unset)
-			*avail = v > SIZE_MAX ? SIZE_MAX : (size_t)v;
-		return st;
-	}
-#endif
 }
 
 zx_status_t zx_event_create(uint32_t options, zx_handle_t *out)
