@@ -20,79 +20,6 @@
 #define R	ZX_CHANNEL_READABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-#define SENTINEL	0xdeadbeefu
-
-static zx_time_t bound_deadline(void)
-{
-	return zx_deadline_after(ZX_MSEC(ZXC_BOUND_MS));
-}
-
-/* ---- a call running in a helper thread ------------------------------------ */
-
-struct job {
-	zx_handle_t h;
-	uint32_t options;
-	zx_time_t deadline;
-	bool etc;
-	zx_channel_call_args_t a;
-	zx_channel_call_etc_args_t ea;
-	bool custom_actual;	/* use pab/pah as given (may be NULL or bad) */
-	uint32_t *pab, *pah;
-	/* results */
-	uint32_t ab, ah;
-	zx_status_t st;
-	int64_t t_end;
-	pid_t tid;
-	uint32_t done;
-	pthread_t thr;
-};
-
-static void *job_fn(void *p)
-{
-	struct job *j = p;
-	zx_status_t st;
-
-	__atomic_store_n(&j->tid, zxc_gettid(), __ATOMIC_SEQ_CST);
-	if (!j->custom_actual) {
-		j->pab = &j->ab;
-		j->pah = &j->ah;
-	}
-	if (j->etc)
-		st = zx_channel_call_etc(j->h, j->options, j->deadline, &j->ea, j->pab, j->pah);
-	else
-		st = zx_channel_call(j->h, j->options, j->deadline, &j->a, j->pab, j->pah);
-	j->st = st;
-	j->t_end = zxt_now();
-	__atomic_store_n(&j->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
-static void job_start(struct __test_metadata *_metadata, struct job *j)
-{
-	j->ab = j->ah = SENTINEL;
-	j->done = 0;
-	j->tid = 0;
-	if (!j->deadline)
-		j->deadline = zxt_long_deadline();
-	ASSERT_EQ(0, pthread_create(&j->thr, NULL, job_fn, j));
-	while (!__atomic_load_n(&j->tid, __ATOMIC_SEQ_CST))
-		sched_yield();
-}
-
-/* Wait (bounded) for the job's call to return, then reap the thread. */
-static void job_finish(struct __test_metadata *_metadata, struct job *j)
-{
-	ASSERT_TRUE(zxc_wait_counter(&j->done, 1, ZXC_BOUND_MS)) {
-		TH_LOG("the call did not return within %u ms", ZXC_BOUND_MS);
-	}
-	ASSERT_EQ(0, pthread_join(j->thr, NULL));
-}
-
-static bool job_done(struct job *j)
-{
-	return __atomic_load_n(&j->done, __ATOMIC_SEQ_CST) != 0;
-}
-
 /* ---- fixture ---------------------------------------------------------------- */
 
 FIXTURE(call) {
@@ -141,44 +68,13 @@ static void stop_echo(struct __test_metadata *_metadata, FIXTURE_DATA(call) *sel
 	}
 }
 
-/*
- * Main thread as the server: read one request from @h (bounded wait) into
- * @buf, with up to @hcap handles.  Returns the request's txid.
- */
-static uint32_t recv_req(struct __test_metadata *_metadata, zx_handle_t h, void *buf,
-			 uint32_t cap, uint32_t *ab, zx_handle_t *hs, uint32_t hcap,
-			 uint32_t *ah)
-{
-	uint32_t lab = 0, lah = 0;
-
-	ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(h, buf, cap, ab ? ab : &lab, hs, hcap,
-						   ah ? ah : &lah, bound_deadline()));
-	ASSERT_GE(ab ? *ab : lab, 4u);
-	return zxc_txid_of(buf);
-}
-
-/* Main thread as the server: answer one zxc_msg request on @h. */
-static uint32_t serve_one(struct __test_metadata *_metadata, zx_handle_t h)
-{
-	struct zxc_msg m, r;
-	uint32_t ab = 0;
-
-	recv_req(_metadata, h, &m, sizeof(m), &ab, NULL, 0, NULL);
-	ASSERT_EQ(sizeof(m), ab);
-	ASSERT_TRUE(zxc_is_call_txid(m.txid));
-	ASSERT_EQ(zxc_req_check(m.client, m.seq), m.check);
-	r = (struct zxc_msg){ m.txid, m.client, m.seq, zxc_reply_check(m.client, m.seq) };
-	ASSERT_EQ(ZX_OK, zx_channel_write(h, 0, &r, sizeof(r), NULL, 0));
-	return m.txid;
-}
-
 /* ---- txids and delivery ------------------------------------------------------ */
 
 TEST_F(call, txid_replaces_first_four_bytes)
 {
 	uint8_t req[12] = { 0x11, 0x22, 0x33, 0x44, 'p', 'a', 'y', 'l', 'o', 'a', 'd', '!' };
 	uint8_t orig[12], got[64], rd[64];
-	uint32_t ab = SENTINEL, ah = SENTINEL, txid;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL, txid;
 	zx_channel_call_args_t a = {
 		.wr_bytes = req, .wr_num_bytes = sizeof(req),
 		.rd_bytes = rd, .rd_num_bytes = sizeof(rd),
@@ -219,7 +115,7 @@ TEST_F(call, max_size_request_and_reply)
 	uint8_t *req = malloc(ZXT_MAX_MSG_BYTES), *orig = malloc(ZXT_MAX_MSG_BYTES);
 	uint8_t *srv = malloc(ZXT_MAX_MSG_BYTES), *rd = malloc(ZXT_MAX_MSG_BYTES);
 	uint32_t ab = 0;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 
 	ASSERT_TRUE(req && orig && srv && rd);
 	zxt_fill(req, ZXT_MAX_MSG_BYTES, 1);
@@ -227,16 +123,16 @@ TEST_F(call, max_size_request_and_reply)
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = req, .wr_num_bytes = ZXT_MAX_MSG_BYTES,
 					.rd_bytes = rd, .rd_num_bytes = ZXT_MAX_MSG_BYTES };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 
-	recv_req(_metadata, self->h1, srv, ZXT_MAX_MSG_BYTES, &ab, NULL, 0, NULL);
+	zxc_recv_req(_metadata, self->h1, srv, ZXT_MAX_MSG_BYTES, &ab, NULL, 0, NULL);
 	ASSERT_EQ(ZXT_MAX_MSG_BYTES, ab);
 	EXPECT_TRUE(zxc_is_call_txid(zxc_txid_of(srv)));
 	EXPECT_EQ(0, memcmp(srv + 4, orig + 4, ZXT_MAX_MSG_BYTES - 4));
 	/* reply: same txid, different pattern, exactly rd_num_bytes */
 	zxt_fill(srv + 4, ZXT_MAX_MSG_BYTES - 4, 2);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, srv, ZXT_MAX_MSG_BYTES, NULL, 0));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(ZXT_MAX_MSG_BYTES, j.ab);
 	EXPECT_EQ(0u, j.ah);
@@ -276,7 +172,7 @@ TEST_F(call, plain_read_write_server_many_calls)
 TEST_F(call, reply_smaller_than_buffer)
 {
 	uint8_t rd[64];
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	struct zxc_msg m;
 	uint8_t reply[9];
 
@@ -286,14 +182,14 @@ TEST_F(call, reply_smaller_than_buffer)
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = rd, .rd_num_bytes = sizeof(rd),
 					.rd_handles = NULL, .rd_num_handles = 5 };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	struct zxc_msg req;
-	uint32_t txid = recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
+	uint32_t txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
 
 	memcpy(reply, &txid, 4);
 	memcpy(reply + 4, "abcde", 5);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, reply, sizeof(reply), NULL, 0));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(9u, j.ab);
 	EXPECT_EQ(0u, j.ah);
@@ -312,7 +208,7 @@ TEST_F(call, handles_fit_and_are_consumed)
 	zx_koid_t ke, kc;
 	uint8_t req[8] = { 0 }, rd[8], buf[64];
 	uint32_t ab = 0, ah = 0, txid;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 
 	zxt_channel(_metadata, &c0, &c1);
 	ke = zxt_koid(e);
@@ -327,16 +223,16 @@ TEST_F(call, handles_fit_and_are_consumed)
 					.wr_handles = wr, .wr_num_handles = 2,
 					.rd_bytes = rd, .rd_num_bytes = sizeof(rd),
 					.rd_handles = rdh, .rd_num_handles = 2 };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 
 	ASSERT_TRUE(zxc_wait_signal(self->h1, R, ZXC_BOUND_MS));
 	/* sent: the caller's handles are gone (nothing made fds since) */
 	EXPECT_FALSE(zxt_handle_valid(e));
 	EXPECT_FALSE(zxt_handle_valid(c0));
 	EXPECT_FALSE(zxt_fd_is_open((int)e));
-	EXPECT_FALSE(job_done(&j));
+	EXPECT_FALSE(zxc_job_done(&j));
 
-	txid = recv_req(_metadata, self->h1, buf, sizeof(buf), &ab, got, 4, &ah);
+	txid = zxc_recv_req(_metadata, self->h1, buf, sizeof(buf), &ab, got, 4, &ah);
 	ASSERT_EQ(8u, ab);
 	ASSERT_EQ(2u, ah);
 	EXPECT_EQ(0, memcmp(buf + 4, "rq!", 4));
@@ -345,7 +241,7 @@ TEST_F(call, handles_fit_and_are_consumed)
 	/* reply: 8 bytes, both handles back */
 	memcpy(buf + 4, "rp!", 4);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, buf, 8, got, 2));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(8u, j.ab);
 	EXPECT_EQ(2u, j.ah);
@@ -372,16 +268,16 @@ TEST_F(call, reply_of_only_txid_and_handle)
 	struct zxc_msg m = zxc_request(0, 0), req;
 	uint8_t rd[16];
 	uint32_t txid;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = rd, .rd_num_bytes = sizeof(rd),
 					.rd_handles = &rdh, .rd_num_handles = 1 };
-	job_start(_metadata, &j);
-	txid = recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
+	zxc_job_start(_metadata, &j);
+	txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &txid, 4, &e, 1));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(4u, j.ab);
 	EXPECT_EQ(1u, j.ah);
@@ -481,13 +377,13 @@ TEST_F(call, mismatched_txid_queues_regular_message)
 	uint8_t msgs[8][16], buf[32];
 	uint32_t lens[8] = { 4, 0, 1, 2, 3, 16, 16, 8 };
 	uint32_t txid, v;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
-	txid = recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
+	zxc_job_start(_metadata, &j);
+	txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
 	ASSERT_TRUE(zxc_is_call_txid(txid));
 
 	for (int i = 0; i < 8; i++)
@@ -507,21 +403,21 @@ TEST_F(call, mismatched_txid_queues_regular_message)
 		ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, msgs[i], lens[i], NULL, 0));
 	}
 	EXPECT_EQ(W | R, SIGNALS(self->h0));
-	EXPECT_FALSE(job_done(&j));
+	EXPECT_FALSE(zxc_job_done(&j));
 
 	/* now the real reply */
 	rd = (struct zxc_msg){ 0 };
 	struct zxc_msg reply = { txid, 3, 9, zxc_reply_check(3, 9) };
 
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &reply, sizeof(reply), NULL, 0));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(sizeof(reply), j.ab);
 	EXPECT_EQ(0, memcmp(&rd, &reply, sizeof(reply)));
 
 	/* all eight are queued, in order, intact */
 	for (int i = 0; i < 8; i++) {
-		uint32_t ab = SENTINEL;
+		uint32_t ab = ZXC_SENTINEL;
 
 		ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, NULL));
 		ASSERT_EQ(lens[i], ab);
@@ -537,7 +433,7 @@ TEST_F(call, plain_client_messages_never_taken_as_replies)
 {
 	struct zxc_msg req, rd;
 	uint32_t txid, v;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	struct zxc_msg m = zxc_request(0, 0);
 
 	/* plain client -> server: low txids and short messages reach h1 */
@@ -552,25 +448,25 @@ TEST_F(call, plain_client_messages_never_taken_as_replies)
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	/* the server reads the five plain messages first, then the request */
 	for (uint32_t i = 0; i < 5; i++) {
 		uint8_t b[8];
-		uint32_t ab = SENTINEL;
+		uint32_t ab = ZXC_SENTINEL;
 
-		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h1, b, sizeof(b), &ab, bound_deadline()));
+		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h1, b, sizeof(b), &ab, zxc_bound_deadline()));
 		EXPECT_EQ(i < 4 ? i : 4u, ab);
 	}
-	txid = recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
+	txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
 	/* the server echoes the plain messages back (as "replies" with low txids) */
 	v = 0x7fffffffu;
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &v, 4, NULL, 0));
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &v, 3, NULL, 0));
-	EXPECT_FALSE(job_done(&j));
+	EXPECT_FALSE(zxc_job_done(&j));
 	req.txid = txid;
 	req.check = zxc_reply_check(req.client, req.seq);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &req, sizeof(req), NULL, 0));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(txid, rd.txid);
 	EXPECT_EQ(zxc_reply_check(0, 0), rd.check);
@@ -813,7 +709,7 @@ TEST_F(call, request_shorter_than_txid_is_invalid)
 	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, rd[16];
 	void *bad = zxt_bad_ptr();
 	uint8_t *edge = zxt_edge_buffer(3);
-	uint32_t ab = SENTINEL, ah = SENTINEL;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 
 	ASSERT_NE(NULL, bad);
 	ASSERT_NE(NULL, edge);
@@ -852,8 +748,8 @@ TEST_F(call, request_shorter_than_txid_is_invalid)
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_call(self->h0, 0, ZX_TIME_INFINITE_PAST, &a, &ab, &ah));
-	EXPECT_EQ(SENTINEL, ab);
-	EXPECT_EQ(SENTINEL, ah);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ah);
 	ASSERT_NOTHING_QUEUED(self->h1);
 	/* and the endpoint still works: 3 readable bytes sent as 3 is still too short */
 	a.wr_num_bytes = 3;
@@ -940,15 +836,15 @@ TEST_F(call, iovec_request)
 	};
 	uint8_t got[32], exp[14], rd[32];
 	uint32_t ab = 0, ah = 0, txid;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 
 	/* pieces are concatenated; the txid spans the first two non-empty ones */
 	j.h = self->h0;
 	j.options = ZX_CHANNEL_WRITE_USE_IOVEC;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = iov, .wr_num_bytes = 4,
 					.rd_bytes = rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
-	txid = recv_req(_metadata, self->h1, got, sizeof(got), &ab, NULL, 0, NULL);
+	zxc_job_start(_metadata, &j);
+	txid = zxc_recv_req(_metadata, self->h1, got, sizeof(got), &ab, NULL, 0, NULL);
 	ASSERT_EQ(14u, ab);
 	EXPECT_TRUE(zxc_is_call_txid(txid));
 	memcpy(exp, p1, 2);
@@ -960,7 +856,7 @@ TEST_F(call, iovec_request)
 	EXPECT_EQ(0xa2, p1[1]);
 	EXPECT_EQ('h', p2[0]);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, got, 6, NULL, 0));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(6u, j.ab);
 	EXPECT_EQ(txid, zxc_txid_of(rd));
@@ -1006,7 +902,7 @@ TEST_F(call, unreadable_args_consume_nothing)
 					  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 	char *edge = zxt_edge_buffer(sizeof(a) - 8);
 	char *edge_etc = zxt_edge_buffer(sizeof(ea) - 1);
-	uint32_t ab = SENTINEL, ah = SENTINEL;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 
 	ASSERT_EQ(48u, sizeof(a));
 	ASSERT_NE(NULL, edge);
@@ -1027,8 +923,8 @@ TEST_F(call, unreadable_args_consume_nothing)
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_call_etc(self->h0, 0, zxt_long_deadline(),
 				      (zx_channel_call_etc_args_t *)edge_etc, &ab, &ah));
-	EXPECT_EQ(SENTINEL, ab);
-	EXPECT_EQ(SENTINEL, ah);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ah);
 	/* never seen, never consumed */
 	EXPECT_TRUE(zxt_handle_valid(e));
 	ASSERT_NOTHING_QUEUED(self->h1);
@@ -1101,16 +997,16 @@ TEST_F(call, rights_read_and_write_both_required)
 	}
 
 	/* READ|WRITE and nothing else is enough for a whole round trip */
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	struct zxc_msg rep = { 0 };
 
 	self->h0 = zxt_replace(_metadata, self->h0, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rep, .rd_num_bytes = sizeof(rep) };
-	job_start(_metadata, &j);
-	serve_one(_metadata, self->h1);
-	job_finish(_metadata, &j);
+	zxc_job_start(_metadata, &j);
+	zxc_serve_one(_metadata, self->h1);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(zxc_reply_check(0, 0), rep.check);
 }
@@ -1196,7 +1092,7 @@ TEST_F(call, peer_closed_before_call)
 	zx_handle_t e = zxt_event(_metadata), c0, c1;
 	zx_handle_t hs[2];
 	struct zxc_msg m = zxc_request(0, 0), rd;
-	uint32_t ab = SENTINEL, ah = SENTINEL;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 
 	zxt_channel(_metadata, &c0, &c1);
 	hs[0] = e;
@@ -1209,7 +1105,7 @@ TEST_F(call, peer_closed_before_call)
 
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_call(self->h0, 0, zxt_long_deadline(),
 						      &a, &ab, &ah));
-	EXPECT_EQ(SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
 	EXPECT_FALSE(zxt_handle_valid(e));
 	EXPECT_FALSE(zxt_handle_valid(c0));
 	EXPECT_EQ(PC, SIGNALS(c1));
@@ -1391,7 +1287,7 @@ TEST_F(call, past_deadline_sends_then_late_reply_is_queued)
 		zx_handle_t e = zxt_event(_metadata), got = 0, rdh = 0;
 		zx_koid_t ke = zxt_koid(e);
 		struct zxc_msg m = zxc_request(1, (uint32_t)i), req, rd;
-		uint32_t ab = SENTINEL, ah = SENTINEL;
+		uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 		zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .wr_handles = &e, .wr_num_handles = 1,
 					     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd),
@@ -1432,7 +1328,7 @@ TEST_F(call, past_deadline_sends_then_late_reply_is_queued)
 TEST_F(call, deadline_is_honoured)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd, req;
-	uint32_t ab = SENTINEL, ah = SENTINEL;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
@@ -1444,11 +1340,11 @@ TEST_F(call, deadline_is_honoured)
 		end = zxt_now();
 		EXPECT_GE(end, deadline);
 		EXPECT_LT(end, deadline + ZX_SEC(5));
-		EXPECT_EQ(SENTINEL, ab);
-		EXPECT_EQ(SENTINEL, ah);
+		EXPECT_EQ(ZXC_SENTINEL, ab);
+		EXPECT_EQ(ZXC_SENTINEL, ah);
 		/* the request went out */
 		ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, &req, NULL, sizeof(req), 0, &ab, &ah));
-		ab = ah = SENTINEL;
+		ab = ah = ZXC_SENTINEL;
 	}
 	ASSERT_NOTHING_QUEUED(self->h0);
 }
@@ -1472,24 +1368,24 @@ TEST_F(call, peer_closed_while_waiting)
 {
 	zx_handle_t c0, c1;
 	struct zxc_msg m = zxc_request(0, 0), rd;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 
 	zxt_channel(_metadata, &c0, &c1);
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.wr_handles = &c0, .wr_num_handles = 1,
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	ASSERT_TRUE(zxc_wait_signal(self->h1, R, ZXC_BOUND_MS));
 	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), j.tid, SYS_ioctl, ZXC_BOUND_MS));
-	EXPECT_FALSE(job_done(&j));
+	EXPECT_FALSE(zxc_job_done(&j));
 	/* the request (with c0 in it) is never read */
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
 	self->h1 = 0;
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, j.st);
-	EXPECT_EQ(SENTINEL, j.ab);
-	EXPECT_EQ(SENTINEL, j.ah);
+	EXPECT_EQ(ZXC_SENTINEL, j.ab);
+	EXPECT_EQ(ZXC_SENTINEL, j.ah);
 	/* the unread request was destroyed, closing c0 */
 	EXPECT_TRUE(zxc_wait_signal(c1, PC, ZXC_BOUND_MS));
 	EXPECT_EQ(PC, SIGNALS(self->h0));
@@ -1500,7 +1396,7 @@ TEST_F(call, peer_closed_while_waiting)
 TEST_F(call, peer_process_killed_mid_call)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	int pfd[2];
 	char b = 0;
 	pid_t child;
@@ -1529,13 +1425,13 @@ TEST_F(call, peer_process_killed_mid_call)
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	ASSERT_EQ(1, read(pfd[0], &b, 1));
 	ASSERT_TRUE(zxt_wait_task_state(child, child, "SD", ZXC_BOUND_MS));
-	EXPECT_FALSE(job_done(&j));
+	EXPECT_FALSE(zxc_job_done(&j));
 	ASSERT_EQ(0, kill(child, SIGKILL));
 	EXPECT_EQ(1000 + SIGKILL, zxt_reap(child));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, j.st);
 	EXPECT_EQ(PC, SIGNALS(self->h0));
 	close(pfd[0]);
@@ -1550,17 +1446,17 @@ static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(call
 			    bool use_close)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	int64_t t0;
 
 	j.h = self->h0;
 	j.deadline = zx_deadline_after(ZX_SEC(60));
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	ASSERT_TRUE(zxc_wait_signal(self->h1, R, ZXC_BOUND_MS));
 	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), j.tid, SYS_ioctl, ZXC_BOUND_MS));
-	EXPECT_FALSE(job_done(&j));
+	EXPECT_FALSE(zxc_job_done(&j));
 
 	t0 = zxt_now();
 	if (use_close) {
@@ -1569,10 +1465,10 @@ static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(call
 		ASSERT_EQ(ZX_OK, zx_handle_close(self->h0));
 	}
 	self->h0 = 0;
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_CANCELED, j.st);
 	EXPECT_LT(j.t_end - t0, ZX_SEC(10));
-	EXPECT_EQ(SENTINEL, j.ab);
+	EXPECT_EQ(ZXC_SENTINEL, j.ab);
 	/* it was the endpoint's only handle: the server sees PEER_CLOSED */
 	EXPECT_TRUE(zxc_wait_signal(self->h1, PC, ZXC_BOUND_MS));
 	/* the request is still there to read; a reply has nowhere to go */
@@ -1607,7 +1503,7 @@ static void cancel_by_losing_name(struct __test_metadata *_metadata,
 {
 	struct zxc_msg m = zxc_request(0, 0), rd, req;
 	zx_handle_t t0, t1, moved = 0, newh = 0;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	uint32_t txid, ab = 0, ah = 0;
 	char b = 'm';
 
@@ -1615,8 +1511,8 @@ static void cancel_by_losing_name(struct __test_metadata *_metadata,
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
-	txid = recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
+	zxc_job_start(_metadata, &j);
+	txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
 	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), j.tid, SYS_ioctl, ZXC_BOUND_MS));
 	if (replace) {
 		ASSERT_EQ(ZX_OK, zx_handle_replace(self->h0, ZX_RIGHT_SAME_RIGHTS, &newh));
@@ -1624,9 +1520,9 @@ static void cancel_by_losing_name(struct __test_metadata *_metadata,
 		ASSERT_EQ(ZX_OK, zx_channel_write(t0, 0, &b, 1, &self->h0, 1));
 	}
 	self->h0 = 0;
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_CANCELED, j.st);
-	EXPECT_EQ(SENTINEL, j.ab);
+	EXPECT_EQ(ZXC_SENTINEL, j.ab);
 
 	/* the endpoint is alive: the late reply is queued on it */
 	EXPECT_EQ(W, SIGNALS(self->h1));
@@ -1659,20 +1555,20 @@ TEST_F(call, handle_replaced_cancels)
 TEST_F(call, closing_other_alias_does_not_cancel)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd;
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	int d = dup((int)self->h0);
 
 	ASSERT_GE(d, 0);
 	j.h = self->h0;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	ASSERT_TRUE(zxc_wait_signal(self->h1, R, ZXC_BOUND_MS));
 	ASSERT_EQ(0, close(d));
 	zxt_sleep_ms(50);
-	EXPECT_FALSE(job_done(&j));
-	serve_one(_metadata, self->h1);
-	job_finish(_metadata, &j);
+	EXPECT_FALSE(zxc_job_done(&j));
+	zxc_serve_one(_metadata, self->h1);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(zxc_reply_check(0, 0), rd.check);
 }
@@ -1690,30 +1586,30 @@ static void reply_too_big(struct __test_metadata *_metadata, FIXTURE_DATA(call) 
 	zx_handle_info_t rdi[4];
 	uint8_t req[32], rd[256], reply[256];
 	struct zxc_msg m = zxc_request(0, 0);
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	uint32_t txid;
 
 	ASSERT_LE(reply_handles, 4u);
 	for (uint32_t i = 0; i < reply_handles; i++)
 		zxt_channel(_metadata, &rh[i], &c1[i]);
 	j.h = self->h0;
-	j.etc = etc;
+	j.op = etc ? ZXC_CALL_ETC : ZXC_CALL;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					.rd_bytes = rd, .rd_num_bytes = rd_bytes,
 					.rd_handles = rdh, .rd_num_handles = rd_handles };
 	j.ea = (zx_channel_call_etc_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .rd_bytes = rd, .rd_num_bytes = rd_bytes,
 					     .rd_handles = rdi, .rd_num_handles = rd_handles };
-	job_start(_metadata, &j);
-	txid = recv_req(_metadata, self->h1, req, sizeof(req), NULL, NULL, 0, NULL);
+	zxc_job_start(_metadata, &j);
+	txid = zxc_recv_req(_metadata, self->h1, req, sizeof(req), NULL, NULL, 0, NULL);
 	zxt_fill(reply, sizeof(reply), 5);
 	memcpy(reply, &txid, 4);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, reply, reply_bytes, rh, reply_handles));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL, j.st);
 	/* unlike zx_channel_read, the sizes are not reported */
-	EXPECT_EQ(SENTINEL, j.ab);
-	EXPECT_EQ(SENTINEL, j.ah);
+	EXPECT_EQ(ZXC_SENTINEL, j.ab);
+	EXPECT_EQ(ZXC_SENTINEL, j.ah);
 	/* the reply is gone: not queued, its handles closed */
 	ASSERT_NOTHING_QUEUED(self->h0);
 	for (uint32_t i = 0; i < reply_handles; i++) {
@@ -1724,14 +1620,14 @@ static void reply_too_big(struct __test_metadata *_metadata, FIXTURE_DATA(call) 
 	}
 	/* the channel still works */
 	struct zxc_msg r2;
-	struct job j2 = { 0 };
+	struct zxc_job j2 = { 0 };
 
 	j2.h = self->h0;
 	j2.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					 .rd_bytes = &r2, .rd_num_bytes = sizeof(r2) };
-	job_start(_metadata, &j2);
-	serve_one(_metadata, self->h1);
-	job_finish(_metadata, &j2);
+	zxc_job_start(_metadata, &j2);
+	zxc_serve_one(_metadata, self->h1);
+	zxc_job_finish(_metadata, &j2);
 	EXPECT_EQ(ZX_OK, j2.st);
 }
 
@@ -1779,14 +1675,14 @@ static void reply_output_fault(struct __test_metadata *_metadata, FIXTURE_DATA(c
 	zx_handle_t rh, c1, rdh[2] = { 0 };
 	zx_handle_info_t rdi[2];
 	uint8_t rd[64], req[32], reply[24];
-	uint32_t ab = SENTINEL, ah = SENTINEL, txid;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL, txid;
 	struct zxc_msg m = zxc_request(0, 0);
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	int fds_before;
 
 	zxt_channel(_metadata, &rh, &c1);
 	j.h = self->h0;
-	j.etc = etc;
+	j.op = etc ? ZXC_CALL_ETC : ZXC_CALL;
 	j.custom_actual = true;
 	j.pab = &ab;
 	j.pah = &ah;
@@ -1823,12 +1719,12 @@ static void reply_output_fault(struct __test_metadata *_metadata, FIXTURE_DATA(c
 	}
 	ASSERT_NE(NULL, zxt_bad_ptr());
 	fds_before = zxt_count_fds();
-	job_start(_metadata, &j);
-	txid = recv_req(_metadata, self->h1, req, sizeof(req), NULL, NULL, 0, NULL);
+	zxc_job_start(_metadata, &j);
+	txid = zxc_recv_req(_metadata, self->h1, req, sizeof(req), NULL, NULL, 0, NULL);
 	zxt_fill(reply, sizeof(reply), 9);
 	memcpy(reply, &txid, 4);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, reply, sizeof(reply), &rh, 1));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, j.st);
 	ASSERT_NOTHING_QUEUED(self->h0);
 	/* the reply's handle was closed, not installed or leaked */
@@ -1899,7 +1795,7 @@ TEST_F(call, etc_dispositions_and_handle_info)
 	uint8_t buf[32], rd[32];
 	uint32_t ab = 0, ah = 0, txid;
 	struct zxc_msg m = zxc_request(0, 0);
-	struct job j = { 0 };
+	struct zxc_job j = { 0 };
 	const zx_rights_t reduced = ZX_RIGHT_TRANSFER | ZX_RIGHT_WAIT | ZX_RIGHT_SIGNAL;
 
 	zxt_channel(_metadata, &c0, &c1);
@@ -1912,12 +1808,12 @@ TEST_F(call, etc_dispositions_and_handle_info)
 
 	memset(rdi, 0xff, sizeof(rdi));
 	j.h = self->h0;
-	j.etc = true;
+	j.op = ZXC_CALL_ETC;
 	j.ea = (zx_channel_call_etc_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .wr_handles = d, .wr_num_handles = 3,
 					     .rd_bytes = rd, .rd_num_bytes = sizeof(rd),
 					     .rd_handles = rdi, .rd_num_handles = 4 };
-	job_start(_metadata, &j);
+	zxc_job_start(_metadata, &j);
 	ASSERT_TRUE(zxc_wait_signal(self->h1, R, ZXC_BOUND_MS));
 	/* MOVEd handles are gone, the DUPLICATE source stays */
 	EXPECT_FALSE(zxt_handle_valid(e1));
@@ -1951,7 +1847,7 @@ TEST_F(call, etc_dispositions_and_handle_info)
 	};
 
 	ASSERT_EQ(ZX_OK, zx_channel_write_etc(self->h1, 0, buf, 12, rep, 3));
-	job_finish(_metadata, &j);
+	zxc_job_finish(_metadata, &j);
 	ASSERT_EQ(ZX_OK, j.st);
 	EXPECT_EQ(12u, j.ab);
 	EXPECT_EQ(3u, j.ah);
@@ -2153,7 +2049,7 @@ TEST_F(call, etc_request_errors)
 TEST_F(call, etc_past_deadline_and_late_reply)
 {
 	struct zxc_msg m = zxc_request(4, 4), req, rd;
-	uint32_t ab = SENTINEL, ah = SENTINEL;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_handle_info_t rdi[1];
 	zx_channel_call_etc_args_t ea = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					  .rd_bytes = &rd, .rd_num_bytes = sizeof(rd),
@@ -2161,7 +2057,7 @@ TEST_F(call, etc_past_deadline_and_late_reply)
 
 	ASSERT_EQ(ZX_ERR_TIMED_OUT,
 		  zx_channel_call_etc(self->h0, 0, ZX_TIME_INFINITE_PAST, &ea, &ab, &ah));
-	EXPECT_EQ(SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
 	ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, &req, NULL, sizeof(req), 0, &ab, &ah));
 	EXPECT_TRUE(zxc_is_call_txid(req.txid));
 	EXPECT_EQ(4u, req.seq);
