@@ -11,6 +11,11 @@
  * check}.  A request carries check = zxc_req_check(client, seq), the
  * reply the same txid, client and seq with zxc_reply_check(client, seq),
  * so either side can tell whose message it holds and whether it is intact.
+ *
+ * Handle consumption is checked by fd number, so it is only checked while
+ * nothing else in the process can create fds: either no server runs, or
+ * the main thread is the server and has not read the request yet (the
+ * call then runs in a helper thread, a struct zxc_job).
  */
 #ifndef ZX_CALL_UTIL_H
 #define ZX_CALL_UTIL_H

@@ -418,6 +418,35 @@ static inline void zxt_channel(struct __test_metadata *_metadata,
 	ASSERT_NE(ZX_HANDLE_INVALID, *h1);
 }
 
+/* Teardown: close what a test left of a channel (0: closed or moved). */
+static inline void zxt_close_pair(zx_handle_t h0, zx_handle_t h1)
+{
+	if (h0)
+		zx_handle_close(h0);
+	if (h1)
+		zx_handle_close(h1);
+}
+
+/*
+ * The fixture most tests use: a fresh channel, h0 and h1.  A test that
+ * closes or moves one of them sets it to 0.  FIXTURE_VARIANT(@name) may
+ * follow.
+ */
+#define ZXT_CHANNEL_FIXTURE(name)					\
+FIXTURE(name) {								\
+	zx_handle_t h0, h1;						\
+};									\
+									\
+FIXTURE_SETUP(name)							\
+{									\
+	zxt_channel(_metadata, &self->h0, &self->h1);			\
+}									\
+									\
+FIXTURE_TEARDOWN(name)							\
+{									\
+	zxt_close_pair(self->h0, self->h1);				\
+}
+
 static inline zx_handle_t zxt_event(struct __test_metadata *_metadata)
 {
 	zx_handle_t e = ZX_HANDLE_INVALID;
