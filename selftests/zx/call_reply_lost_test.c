@@ -9,17 +9,45 @@
 
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-/* h0: the client end, h1: the server end */
-ZXT_CHANNEL_FIXTURE(call)
-
 /*
  * CallResponseBiggerThanRdNumBytes / RdNumHandles (spec 4.7): the reply is
  * consumed and destroyed (its handles closed), BUFFER_TOO_SMALL, and
  * actual_* are not written.
  */
-static void reply_too_big(struct __test_metadata *_metadata, FIXTURE_DATA(call) *self,
-			  uint32_t reply_bytes, uint32_t reply_handles, uint32_t rd_bytes,
-			  uint32_t rd_handles, bool etc)
+ZXT_CHANNEL_FIXTURE(reply)
+
+FIXTURE_VARIANT(reply) {
+	uint32_t reply_bytes, reply_handles;	/* what the server writes */
+	uint32_t rd_bytes, rd_handles;		/* the room the caller has */
+	enum zxc_op op;				/* ZXC_CALL or ZXC_CALL_ETC */
+};
+
+FIXTURE_VARIANT_ADD(reply, bytes_too_big) {
+	.reply_bytes = 100, .reply_handles = 1, .rd_bytes = 99, .rd_handles = 1,
+	.op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(reply, bytes_too_big_handles_fit) {
+	.reply_bytes = 17, .reply_handles = 2, .rd_bytes = 16, .rd_handles = 4,
+	.op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(reply, handles_too_many) {
+	.reply_bytes = 16, .reply_handles = 2, .rd_bytes = 256, .rd_handles = 1,
+	.op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(reply, handles_none_allowed) {
+	.reply_bytes = 16, .reply_handles = 1, .rd_bytes = 256, .rd_handles = 0,
+	.op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(reply, etc_bytes_too_big) {
+	.reply_bytes = 64, .reply_handles = 1, .rd_bytes = 63, .rd_handles = 1,
+	.op = ZXC_CALL_ETC,
+};
+FIXTURE_VARIANT_ADD(reply, etc_handles_too_many) {
+	.reply_bytes = 16, .reply_handles = 3, .rd_bytes = 16, .rd_handles = 2,
+	.op = ZXC_CALL_ETC,
+};
+
+TEST_F(reply, too_big_is_destroyed)
 {
 	zx_handle_t rh[4], c1[4], rdh[4] = { 0 };
 	zx_handle_info_t rdi[4];
@@ -28,22 +56,24 @@ static void reply_too_big(struct __test_metadata *_metadata, FIXTURE_DATA(call) 
 	struct zxc_job j = { 0 };
 	uint32_t txid;
 
-	ASSERT_LE(reply_handles, 4u);
-	for (uint32_t i = 0; i < reply_handles; i++)
+	ASSERT_LE(variant->reply_handles, 4u);
+	for (uint32_t i = 0; i < variant->reply_handles; i++)
 		zxt_channel(_metadata, &rh[i], &c1[i]);
 	j.h = self->h0;
-	j.op = etc ? ZXC_CALL_ETC : ZXC_CALL;
+	j.op = variant->op;
 	j.a = (zx_channel_call_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
-					.rd_bytes = rd, .rd_num_bytes = rd_bytes,
-					.rd_handles = rdh, .rd_num_handles = rd_handles };
+					.rd_bytes = rd, .rd_num_bytes = variant->rd_bytes,
+					.rd_handles = rdh, .rd_num_handles = variant->rd_handles };
 	j.ea = (zx_channel_call_etc_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
-					     .rd_bytes = rd, .rd_num_bytes = rd_bytes,
-					     .rd_handles = rdi, .rd_num_handles = rd_handles };
+					     .rd_bytes = rd, .rd_num_bytes = variant->rd_bytes,
+					     .rd_handles = rdi,
+					     .rd_num_handles = variant->rd_handles };
 	zxc_job_start(_metadata, &j);
 	txid = zxc_recv_req(_metadata, self->h1, req, sizeof(req), NULL, NULL, 0, NULL);
 	zxt_fill(reply, sizeof(reply), 5);
 	memcpy(reply, &txid, 4);
-	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, reply, reply_bytes, rh, reply_handles));
+	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, reply, variant->reply_bytes, rh,
+					  variant->reply_handles));
 	zxc_job_finish(_metadata, &j);
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL, j.st);
 	/* unlike zx_channel_read, the sizes are not reported */
@@ -51,7 +81,7 @@ static void reply_too_big(struct __test_metadata *_metadata, FIXTURE_DATA(call) 
 	EXPECT_EQ(ZXC_SENTINEL, j.ah);
 	/* the reply is gone: not queued, its handles closed */
 	ASSERT_NOTHING_QUEUED(self->h0);
-	for (uint32_t i = 0; i < reply_handles; i++) {
+	for (uint32_t i = 0; i < variant->reply_handles; i++) {
 		EXPECT_TRUE(zxc_wait_signal(c1[i], PC, ZXC_BOUND_MS)) {
 			TH_LOG("handle %u of the reply was not closed", i);
 		}
@@ -70,36 +100,6 @@ static void reply_too_big(struct __test_metadata *_metadata, FIXTURE_DATA(call) 
 	EXPECT_EQ(ZX_OK, j2.st);
 }
 
-TEST_F(call, reply_bytes_too_big)
-{
-	reply_too_big(_metadata, self, 100, 1, 99, 1, false);
-}
-
-TEST_F(call, reply_bytes_too_big_handles_fit)
-{
-	reply_too_big(_metadata, self, 17, 2, 16, 4, false);
-}
-
-TEST_F(call, reply_handles_too_many)
-{
-	reply_too_big(_metadata, self, 16, 2, 256, 1, false);
-}
-
-TEST_F(call, reply_handles_none_allowed)
-{
-	reply_too_big(_metadata, self, 16, 1, 256, 0, false);
-}
-
-TEST_F(call, etc_reply_bytes_too_big)
-{
-	reply_too_big(_metadata, self, 64, 1, 63, 1, true);
-}
-
-TEST_F(call, etc_reply_handles_too_many)
-{
-	reply_too_big(_metadata, self, 16, 3, 16, 2, true);
-}
-
 /*
  * The epilogue's output errors (CallNullptrNumBytes/NumHandles,
  * CallBadReadBuffer/ReadHandles): INVALID_ARGS, and the reply is lost --
@@ -108,8 +108,42 @@ TEST_F(call, etc_reply_handles_too_many)
 enum out_err { NULL_AB, NULL_AH, BAD_AB, BAD_RD_BYTES, RO_RD_BYTES, BAD_RD_HANDLES,
 	       RO_RD_HANDLES };
 
-static void reply_output_fault(struct __test_metadata *_metadata, FIXTURE_DATA(call) *self,
-			       enum out_err what, bool etc)
+ZXT_CHANNEL_FIXTURE(bad_output)
+
+FIXTURE_VARIANT(bad_output) {
+	enum out_err what;
+	enum zxc_op op;		/* ZXC_CALL or ZXC_CALL_ETC */
+};
+
+FIXTURE_VARIANT_ADD(bad_output, null_actual_bytes) {
+	.what = NULL_AB, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, null_actual_handles) {
+	.what = NULL_AH, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, bad_actual_bytes) {
+	.what = BAD_AB, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, bad_rd_bytes) {
+	.what = BAD_RD_BYTES, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, readonly_rd_bytes) {
+	.what = RO_RD_BYTES, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, bad_rd_handles) {
+	.what = BAD_RD_HANDLES, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, readonly_rd_handles) {
+	.what = RO_RD_HANDLES, .op = ZXC_CALL,
+};
+FIXTURE_VARIANT_ADD(bad_output, etc_null_actual_handles) {
+	.what = NULL_AH, .op = ZXC_CALL_ETC,
+};
+FIXTURE_VARIANT_ADD(bad_output, etc_readonly_rd_handles) {
+	.what = RO_RD_HANDLES, .op = ZXC_CALL_ETC,
+};
+
+TEST_F(bad_output, loses_reply)
 {
 	zx_handle_t rh, c1, rdh[2] = { 0 };
 	zx_handle_info_t rdi[2];
@@ -121,7 +155,7 @@ static void reply_output_fault(struct __test_metadata *_metadata, FIXTURE_DATA(c
 
 	zxt_channel(_metadata, &rh, &c1);
 	j.h = self->h0;
-	j.op = etc ? ZXC_CALL_ETC : ZXC_CALL;
+	j.op = variant->op;
 	j.custom_actual = true;
 	j.pab = &ab;
 	j.pah = &ah;
@@ -131,7 +165,7 @@ static void reply_output_fault(struct __test_metadata *_metadata, FIXTURE_DATA(c
 	j.ea = (zx_channel_call_etc_args_t){ .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .rd_bytes = rd, .rd_num_bytes = sizeof(rd),
 					     .rd_handles = rdi, .rd_num_handles = 2 };
-	switch (what) {
+	switch (variant->what) {
 	case NULL_AB:
 		j.pab = NULL;
 		break;
@@ -170,51 +204,6 @@ static void reply_output_fault(struct __test_metadata *_metadata, FIXTURE_DATA(c
 	EXPECT_TRUE(zxc_wait_signal(c1, PC, ZXC_BOUND_MS));
 	EXPECT_EQ(fds_before - 1, zxt_count_fds());
 	EXPECT_EQ(ZX_OK, zx_handle_close(c1));
-}
-
-TEST_F(call, null_actual_bytes)
-{
-	reply_output_fault(_metadata, self, NULL_AB, false);
-}
-
-TEST_F(call, null_actual_handles)
-{
-	reply_output_fault(_metadata, self, NULL_AH, false);
-}
-
-TEST_F(call, bad_actual_bytes)
-{
-	reply_output_fault(_metadata, self, BAD_AB, false);
-}
-
-TEST_F(call, bad_rd_bytes)
-{
-	reply_output_fault(_metadata, self, BAD_RD_BYTES, false);
-}
-
-TEST_F(call, readonly_rd_bytes)
-{
-	reply_output_fault(_metadata, self, RO_RD_BYTES, false);
-}
-
-TEST_F(call, bad_rd_handles)
-{
-	reply_output_fault(_metadata, self, BAD_RD_HANDLES, false);
-}
-
-TEST_F(call, readonly_rd_handles)
-{
-	reply_output_fault(_metadata, self, RO_RD_HANDLES, false);
-}
-
-TEST_F(call, etc_null_actual_handles)
-{
-	reply_output_fault(_metadata, self, NULL_AH, true);
-}
-
-TEST_F(call, etc_readonly_rd_handles)
-{
-	reply_output_fault(_metadata, self, RO_RD_HANDLES, true);
 }
 
 TEST_HARNESS_MAIN

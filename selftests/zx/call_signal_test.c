@@ -94,25 +94,34 @@ FIXTURE_VARIANT(sig) {
 FIXTURE_VARIANT_ADD(sig, sa_restart) { .sa_flags = SA_RESTART };
 FIXTURE_VARIANT_ADD(sig, no_sa_restart) { .sa_flags = 0 };
 
-FIXTURE_SETUP(sig)
+/* Also the setup and teardown of FIXTURE(storm) below. */
+static void sig_fixture_setup(struct __test_metadata *_metadata, zx_handle_t *h0,
+			      zx_handle_t *h1, pid_t *child, int sa_flags)
 {
 	reset_globals();
-	zxt_channel(_metadata, &self->h0, &self->h1);
-	self->child = -1;
-	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, on_usr1, variant->sa_flags));
-	ASSERT_EQ(0, zxc_sigaction(SIGALRM, on_alarm, variant->sa_flags));
+	zxt_channel(_metadata, h0, h1);
+	*child = -1;
+	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, on_usr1, sa_flags));
+	ASSERT_EQ(0, zxc_sigaction(SIGALRM, on_alarm, sa_flags));
 }
 
-FIXTURE_TEARDOWN(sig)
+static void sig_fixture_teardown(zx_handle_t h0, zx_handle_t h1, pid_t *child)
 {
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 
 	setitimer(ITIMER_REAL, &off, NULL);
-	zxt_kill_reap(&self->child);
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_kill_reap(child);
+	zxt_close_pair(h0, h1);
+}
+
+FIXTURE_SETUP(sig)
+{
+	sig_fixture_setup(_metadata, &self->h0, &self->h1, &self->child, variant->sa_flags);
+}
+
+FIXTURE_TEARDOWN(sig)
+{
+	sig_fixture_teardown(self->h0, self->h1, &self->child);
 }
 
 /* ---- SIGUSR1 at every stage of a call ------------------------------------------- */
@@ -1079,8 +1088,47 @@ enum { STORM_CALLS = 10000, STORM_CALIBRATE = 100 };
 /* Under a debug kernel 10,000 calls take minutes: do what fits in 20 s. */
 #define STORM_BUDGET_NS	ZX_SEC(20)
 
-static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
-		  bool server_process, bool reply_read)
+FIXTURE(storm) {
+	zx_handle_t h0, h1;
+	pid_t child;
+};
+
+FIXTURE_VARIANT(storm) {
+	int sa_flags;
+	bool server_process;	/* else a thread */
+	bool reply_read;	/* the server uses zxl_channel_reply_read */
+};
+
+FIXTURE_VARIANT_ADD(storm, sa_restart_thread_server) {
+	.sa_flags = SA_RESTART, .server_process = false, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, sa_restart_process_server) {
+	.sa_flags = SA_RESTART, .server_process = true, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, sa_restart_reply_read_server) {
+	.sa_flags = SA_RESTART, .server_process = false, .reply_read = true,
+};
+FIXTURE_VARIANT_ADD(storm, no_sa_restart_thread_server) {
+	.sa_flags = 0, .server_process = false, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, no_sa_restart_process_server) {
+	.sa_flags = 0, .server_process = true, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, no_sa_restart_reply_read_server) {
+	.sa_flags = 0, .server_process = false, .reply_read = true,
+};
+
+FIXTURE_SETUP(storm)
+{
+	sig_fixture_setup(_metadata, &self->h0, &self->h1, &self->child, variant->sa_flags);
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+	sig_fixture_teardown(self->h0, self->h1, &self->child);
+}
+
+TEST_F_TIMEOUT(storm, itimer_10000_calls, 300)
 {
 	struct zxc_server *s;
 	struct itimerval on = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
@@ -1094,9 +1142,9 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	s->h = self->h1;
 	s->nclients = 1;
 	s->expect = 0;		/* set once the calibration is done */
-	s->reply_read = reply_read;
+	s->reply_read = variant->reply_read;
 
-	if (server_process) {
+	if (variant->server_process) {
 		self->child = fork();
 		ASSERT_GE(self->child, 0);
 		if (self->child == 0) {
@@ -1147,7 +1195,7 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	       __atomic_load_n(&g_alarms, __ATOMIC_SEQ_CST), interrupted);
 	EXPECT_GT(__atomic_load_n(&g_alarms, __ATOMIC_SEQ_CST), 0u);
 
-	if (server_process) {
+	if (variant->server_process) {
 		EXPECT_EQ(0, zxt_reap(self->child));
 		self->child = -1;
 	} else {
@@ -1160,27 +1208,12 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	}
 	EXPECT_EQ(STORM_CALIBRATE + calls, s->served);
 	EXPECT_EQ(STORM_CALIBRATE + calls, s->next_seq[0]);
-	if (server_process) {
+	if (variant->server_process) {
 		ASSERT_DRAINED_PEER_GONE(self->h0);
 	} else {
 		ASSERT_NOTHING_QUEUED(self->h0);
 	}
 	munmap(s, sizeof(*s));
-}
-
-TEST_F_TIMEOUT(sig, itimer_storm_10000_calls_thread_server, 300)
-{
-	storm(_metadata, self, false, false);
-}
-
-TEST_F_TIMEOUT(sig, itimer_storm_10000_calls_process_server, 300)
-{
-	storm(_metadata, self, true, false);
-}
-
-TEST_F_TIMEOUT(sig, itimer_storm_10000_calls_reply_read_server, 300)
-{
-	storm(_metadata, self, false, true);
 }
 
 /* ---- SIGKILL of a caller mid-call ---------------------------------------------- */

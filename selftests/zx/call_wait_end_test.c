@@ -93,8 +93,16 @@ TEST_F(call, peer_process_killed_mid_call)
  * CANCELED, promptly (generous 10 s bound; the call's own deadline is
  * 60 s away, so a missed cancellation shows as TIMED_OUT or a late return).
  */
-static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(call) *self,
-			    bool use_close)
+ZXT_CHANNEL_FIXTURE(handle_closed_by)
+
+FIXTURE_VARIANT(handle_closed_by) {
+	bool use_close;		/* close(2) instead of zx_handle_close() */
+};
+
+FIXTURE_VARIANT_ADD(handle_closed_by, zx_handle_close) { .use_close = false };
+FIXTURE_VARIANT_ADD(handle_closed_by, close) { .use_close = true };
+
+TEST_F(handle_closed_by, cancels)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	struct zxc_job j = { 0 };
@@ -110,7 +118,7 @@ static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(call
 	EXPECT_FALSE(zxc_job_done(&j));
 
 	t0 = zxt_now();
-	if (use_close) {
+	if (variant->use_close) {
 		ASSERT_EQ(0, close((int)self->h0));
 	} else {
 		ASSERT_EQ(ZX_OK, zx_handle_close(self->h0));
@@ -131,16 +139,6 @@ static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(call
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_write(self->h1, 0, &req, sizeof(req), NULL, 0));
 }
 
-TEST_F(call, handle_closed_by_zx_handle_close_cancels)
-{
-	cancel_by_close(_metadata, self, false);
-}
-
-TEST_F(call, handle_closed_by_close_cancels)
-{
-	cancel_by_close(_metadata, self, true);
-}
-
 /*
  * docs/design.md: a call blocked on fd h ends with CANCELED when h stops
  * naming its handle because another thread moved it into a message or
@@ -149,8 +147,16 @@ TEST_F(call, handle_closed_by_close_cancels)
  * The endpoint itself lives on, so the server's reply is then an ordinary
  * message in its queue.
  */
-static void cancel_by_losing_name(struct __test_metadata *_metadata,
-				  FIXTURE_DATA(call) *self, bool replace)
+ZXT_CHANNEL_FIXTURE(handle)
+
+FIXTURE_VARIANT(handle) {
+	bool replace;		/* zx_handle_replace() it, else move it into a message */
+};
+
+FIXTURE_VARIANT_ADD(handle, moved_into_message) { .replace = false };
+FIXTURE_VARIANT_ADD(handle, replaced) { .replace = true };
+
+TEST_F(handle, cancels)
 {
 	struct zxc_msg m = zxc_request(0, 0), rd, req;
 	zx_handle_t t0, t1, moved = 0, newh = 0;
@@ -165,7 +171,7 @@ static void cancel_by_losing_name(struct __test_metadata *_metadata,
 	zxc_job_start(_metadata, &j);
 	txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
 	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), j.tid, SYS_ioctl, ZXC_BOUND_MS));
-	if (replace) {
+	if (variant->replace) {
 		ASSERT_EQ(ZX_OK, zx_handle_replace(self->h0, ZX_RIGHT_SAME_RIGHTS, &newh));
 	} else {
 		ASSERT_EQ(ZX_OK, zx_channel_write(t0, 0, &b, 1, &self->h0, 1));
@@ -179,7 +185,7 @@ static void cancel_by_losing_name(struct __test_metadata *_metadata,
 	EXPECT_EQ(W, SIGNALS(self->h1));
 	req.check = zxc_reply_check(0, 0);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &req, sizeof(req), NULL, 0));
-	if (!replace) {
+	if (!variant->replace) {
 		ASSERT_EQ(ZX_OK, zx_channel_read(t1, 0, &b, &moved, 1, 1, &ab, &ah));
 		ASSERT_EQ(1u, ah);
 		newh = moved;
@@ -190,16 +196,6 @@ static void cancel_by_losing_name(struct __test_metadata *_metadata,
 	self->h0 = newh;
 	EXPECT_EQ(ZX_OK, zx_handle_close(t0));
 	EXPECT_EQ(ZX_OK, zx_handle_close(t1));
-}
-
-TEST_F(call, handle_moved_into_message_cancels)
-{
-	cancel_by_losing_name(_metadata, self, false);
-}
-
-TEST_F(call, handle_replaced_cancels)
-{
-	cancel_by_losing_name(_metadata, self, true);
 }
 
 /* Closing another alias (dup) of the handle does not end the call. */

@@ -150,6 +150,13 @@ FIXTURE(forking) {
 	int unused;
 };
 
+FIXTURE_VARIANT(forking) {
+	enum read_kind kind;
+};
+
+FIXTURE_VARIANT_ADD(forking, read) { .kind = READ_PLAIN };
+FIXTURE_VARIANT_ADD(forking, read_wait) { .kind = READ_WAIT };
+
 FIXTURE_SETUP(forking)
 {
 }
@@ -158,14 +165,9 @@ FIXTURE_TEARDOWN(forking)
 {
 }
 
-TEST_F_TIMEOUT(forking, read_vs_discard_while_reserving_fds, 300)
+TEST_F_TIMEOUT(forking, vs_discard_while_reserving_fds, 300)
 {
-	race_rounds(_metadata, discard_round, READ_PLAIN);
-}
-
-TEST_F_TIMEOUT(forking, read_wait_vs_discard_while_reserving_fds, 300)
-{
-	race_rounds(_metadata, discard_round, READ_WAIT);
+	race_rounds(_metadata, discard_round, variant->kind);
 }
 
 /*
@@ -523,9 +525,28 @@ static void *stalled_write_fn(void *p)
  * the handle when the message would be queued: BAD_HANDLE (Zircon's
  * step 5), nothing queued.
  */
-static void write_through_moved_handle(struct __test_metadata *_metadata, bool call)
+FIXTURE(stalled) {
+	int unused;
+};
+
+FIXTURE_VARIANT(stalled) {
+	bool call;		/* zx_channel_call, else zx_channel_write */
+};
+
+FIXTURE_VARIANT_ADD(stalled, write) { .call = false };
+FIXTURE_VARIANT_ADD(stalled, call) { .call = true };
+
+FIXTURE_SETUP(stalled)
 {
-	struct stalled_write w = { .st = 1, .call = call };
+}
+
+FIXTURE_TEARDOWN(stalled)
+{
+}
+
+TEST_F(stalled, through_handle_moved_meanwhile_is_bad_handle)
+{
+	struct stalled_write w = { .st = 1, .call = variant->call };
 	zx_handle_t b, c, d, moved = ZX_HANDLE_INVALID;
 	uint32_t ab, ah;
 	struct uffd u;
@@ -547,16 +568,6 @@ static void write_through_moved_handle(struct __test_metadata *_metadata, bool c
 	ASSERT_EQ(ZX_OK, zx_channel_read(d, 0, NULL, &moved, 0, 1, &ab, &ah));
 	ASSERT_EQ(ZX_OK, zx_channel_write(moved, 0, "ok", 2, NULL, 0));
 	EXPECT_EQ(ZX_CHANNEL_READABLE, SIGNALS(b) & ZX_CHANNEL_READABLE);
-}
-
-TEST(write_through_handle_moved_meanwhile_is_bad_handle)
-{
-	write_through_moved_handle(_metadata, false);
-}
-
-TEST(call_through_handle_moved_meanwhile_is_bad_handle)
-{
-	write_through_moved_handle(_metadata, true);
 }
 
 /* ---- a reply-read sleeper never misses the message that wakes it ------- */

@@ -359,23 +359,41 @@ TEST_F(rr, deadline)
  * close(2)) while it waits; promptly (generous 10 s bound, the wait's own
  * deadline is 60 s away).
  */
-static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(rr) *self,
-			    bool reply, bool use_close)
+ZXT_CHANNEL_FIXTURE(rr_closed)
+
+FIXTURE_VARIANT(rr_closed) {
+	enum zxc_op op;		/* ZXC_REPLY_READ or ZXC_READ_WAIT */
+	bool use_close;		/* close(2) instead of zx_handle_close() */
+};
+
+FIXTURE_VARIANT_ADD(rr_closed, reply_read_by_zx_handle_close) {
+	.op = ZXC_REPLY_READ, .use_close = false,
+};
+FIXTURE_VARIANT_ADD(rr_closed, reply_read_by_close) {
+	.op = ZXC_REPLY_READ, .use_close = true,
+};
+FIXTURE_VARIANT_ADD(rr_closed, read_wait_by_zx_handle_close) {
+	.op = ZXC_READ_WAIT, .use_close = false,
+};
+FIXTURE_VARIANT_ADD(rr_closed, read_wait_by_close) {
+	.op = ZXC_READ_WAIT, .use_close = true,
+};
+
+TEST_F(rr_closed, canceled)
 {
 	uint32_t rep = 0x77, v = 0;
-	struct zxc_job w = { .op = reply ? ZXC_REPLY_READ : ZXC_READ_WAIT, .h = self->h1,
-			     .wr = &rep, .wr_n = 4 };
+	struct zxc_job w = { .op = variant->op, .h = self->h1, .wr = &rep, .wr_n = 4 };
 	int64_t t0;
 
 	w.deadline = zx_deadline_after(ZX_SEC(60));
 	zxc_job_start_blocked(_metadata, &w);
-	if (reply) {
+	if (variant->op == ZXC_REPLY_READ) {
 		ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, zx_deadline_after(ZX_SEC(10))));
 		EXPECT_EQ(0x77u, v);
 	}
 	EXPECT_FALSE(zxc_job_done(&w));
 	t0 = zxt_now();
-	if (use_close) {
+	if (variant->use_close) {
 		ASSERT_EQ(0, close((int)self->h1));
 	} else {
 		ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
@@ -386,26 +404,6 @@ static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(rr) 
 	EXPECT_LT(w.t_end - t0, ZX_SEC(10));
 	EXPECT_EQ(ZXC_SENTINEL, w.ab);
 	EXPECT_TRUE(zxc_wait_signal(self->h0, PC, ZXC_BOUND_MS));
-}
-
-TEST_F(rr, reply_read_canceled_by_zx_handle_close)
-{
-	cancel_by_close(_metadata, self, true, false);
-}
-
-TEST_F(rr, reply_read_canceled_by_close)
-{
-	cancel_by_close(_metadata, self, true, true);
-}
-
-TEST_F(rr, read_wait_canceled_by_zx_handle_close)
-{
-	cancel_by_close(_metadata, self, false, false);
-}
-
-TEST_F(rr, read_wait_canceled_by_close)
-{
-	cancel_by_close(_metadata, self, false, true);
 }
 
 /* ---- a failing reply reads nothing ----------------------------------------------- */

@@ -310,8 +310,17 @@ TEST_F(wait, closing_dup_alias_does_not_cancel)
 
 /* ---- wait_one: cancellation -------------------------------------------------------- */
 
-static void check_canceled_by_close(struct __test_metadata *_metadata,
-				    FIXTURE_DATA(wait) *self, bool raw)
+/* Another thread closes the waited handle: CANCELED, HANDLE_CLOSED observed. */
+ZXT_CHANNEL_FIXTURE(canceled_by)
+
+FIXTURE_VARIANT(canceled_by) {
+	bool use_close;		/* close(2) instead of zx_handle_close() */
+};
+
+FIXTURE_VARIANT_ADD(canceled_by, zx_handle_close) { .use_close = false };
+FIXTURE_VARIANT_ADD(canceled_by, close) { .use_close = true };
+
+TEST_F(canceled_by, in_other_thread)
 {
 	struct waiter w = { .h = self->h1, .want = R,
 			    .deadline = zx_deadline_after(ZXT_LONG_DEADLINE_NS), .st = 1 };
@@ -320,7 +329,7 @@ static void check_canceled_by_close(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, wait_one_fn, &w));
 	wait_blocked(_metadata, &w);
-	if (raw) {
+	if (variant->use_close) {
 		EXPECT_EQ(0, close((int)self->h1));
 	} else {
 		EXPECT_EQ(ZX_OK, zx_handle_close(self->h1));
@@ -335,16 +344,6 @@ static void check_canceled_by_close(struct __test_metadata *_metadata,
 	EXPECT_LT(zx_clock_get_monotonic() - start, ZXT_LONG_DEADLINE_NS / 2);
 	/* the handle is gone, and it was the endpoint's only one */
 	EXPECT_EQ(PC, SIGNALS(self->h0));
-}
-
-TEST_F(wait, canceled_by_zx_handle_close_in_other_thread)
-{
-	check_canceled_by_close(_metadata, self, false);
-}
-
-TEST_F(wait, canceled_by_close_in_other_thread)
-{
-	check_canceled_by_close(_metadata, self, true);
 }
 
 TEST_F(wait, canceled_with_signals_zero)
