@@ -6,22 +6,7 @@
  */
 #include "zx_test_util.h"
 
-FIXTURE(rw) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(rw)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(rw)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(rw)
 
 static void close_h0(struct __test_metadata *_metadata, FIXTURE_DATA(rw) *self)
 {

@@ -83,10 +83,7 @@ FIXTURE_SETUP(readers)
 
 FIXTURE_TEARDOWN(readers)
 {
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 	for (int i = 0; i < variant->nreaders; i++)
 		free(self->r[i].got);
 }
@@ -177,9 +174,7 @@ static void *writer_fn(void *p)
 	return NULL;
 }
 
-FIXTURE(writers) {
-	zx_handle_t h0, h1;
-};
+ZXT_CHANNEL_FIXTURE(writers)
 
 FIXTURE_VARIANT(writers) {
 	int nwriters;
@@ -188,19 +183,6 @@ FIXTURE_VARIANT(writers) {
 FIXTURE_VARIANT_ADD(writers, two) { .nwriters = 2 };
 FIXTURE_VARIANT_ADD(writers, four) { .nwriters = 4 };
 FIXTURE_VARIANT_ADD(writers, eight) { .nwriters = 8 };
-
-FIXTURE_SETUP(writers)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(writers)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
 
 TEST_F_TIMEOUT(writers, every_message_exactly_once, 180)
 {
@@ -238,22 +220,7 @@ TEST_F_TIMEOUT(writers, every_message_exactly_once, 180)
 
 /* ---- signals under racing -------------------------------------------------------------- */
 
-FIXTURE(race) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(race)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(race)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(race)
 
 struct trickle {
 	zx_handle_t h;

@@ -9,22 +9,7 @@
 #define W	ZX_CHANNEL_WRITABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-FIXTURE(info) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(info)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(info)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(info)
 
 /* ---- ZX_INFO_HANDLE_VALID -------------------------------------------------------- */
 

@@ -44,9 +44,22 @@ static unsigned long read_param(const char *name)
 }
 
 /*
- * Run @fn in a child as @uid (no capabilities left) with RLIMIT_NOFILE
- * @nofile; uid 0 keeps root and its capabilities.  Returns its exit code.
+ * In a child: become @uid (no capabilities left; uid 0 keeps root and its
+ * capabilities) with RLIMIT_NOFILE @nofile.  Returns 0, or the exit code
+ * that says what failed.
  */
+static int become(uid_t uid, rlim_t nofile)
+{
+	struct rlimit rl = { nofile, nofile };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return 201;
+	if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+		return 202;
+	return 0;
+}
+
+/* Run @fn in a child that became @uid with @nofile.  Returns its exit code. */
 static int run_as(uid_t uid, rlim_t nofile, int (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();
@@ -54,14 +67,9 @@ static int run_as(uid_t uid, rlim_t nofile, int (*fn)(void *), void *arg)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		struct rlimit rl = { nofile, nofile };
+		int rc = become(uid, nofile);
 
-		if (setrlimit(RLIMIT_NOFILE, &rl))
-			_exit(201);
-		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-			    setresuid(uid, uid, uid)))
-			_exit(202);
-		_exit(fn(arg));
+		_exit(rc ? rc : fn(arg));
 	}
 	return zxt_reap(pid);
 }
@@ -763,14 +771,11 @@ TEST(sigkill_stops_close_many_at_once)
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
-			struct rlimit rl = { 64, 64 };
+			int rc;
 
 			close(p[0]);
-			if (setrlimit(RLIMIT_NOFILE, &rl) || setgroups(0, NULL) ||
-			    setresgid(UID_KILL, UID_KILL, UID_KILL) ||
-			    setresuid(UID_KILL, UID_KILL, UID_KILL))
-				_exit(202);
-			_exit(kill_child(&p[1]));
+			rc = become(UID_KILL, 64);
+			_exit(rc ? rc : kill_child(&p[1]));
 		}
 		close(p[1]);
 		ASSERT_EQ(1, read(p[0], &c, 1));
@@ -857,12 +862,9 @@ TEST(memory_one_user_can_pin_is_bounded)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		struct rlimit rl = { 1024, 1024 };
+		int rc = become(UID_PIN, 1024);
 
-		if (setrlimit(RLIMIT_NOFILE, &rl) || setgroups(0, NULL) ||
-		    setresgid(UID_PIN, UID_PIN, UID_PIN) || setresuid(UID_PIN, UID_PIN, UID_PIN))
-			_exit(202);
-		_exit(pin_child(&p));
+		_exit(rc ? rc : pin_child(&p));
 	}
 	close(p.ready[1]);
 	close(p.done[0]);

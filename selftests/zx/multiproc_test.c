@@ -41,10 +41,7 @@ FIXTURE_SETUP(mp)
 FIXTURE_TEARDOWN(mp)
 {
 	zxt_kill_reap(&self->child);
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 }
 
 /* Reap the child and return its exit code (or 1000 + signal). */

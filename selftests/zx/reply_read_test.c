@@ -14,14 +14,6 @@
 #define R	ZX_CHANNEL_READABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-static uint32_t g_handled;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	__atomic_add_fetch(&g_handled, 1, __ATOMIC_SEQ_CST);
-}
-
 FIXTURE(rr) {
 	zx_handle_t h0, h1;	/* h0: client end, h1: server end */
 };
@@ -29,15 +21,12 @@ FIXTURE(rr) {
 FIXTURE_SETUP(rr)
 {
 	zxt_channel(_metadata, &self->h0, &self->h1);
-	__atomic_store_n(&g_handled, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&zxc_usr1_handled, 0, __ATOMIC_SEQ_CST);
 }
 
 FIXTURE_TEARDOWN(rr)
 {
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 }
 
 /* ---- request/reply loops ------------------------------------------------------ */
@@ -355,9 +344,8 @@ TEST_F(rr, deadline)
 }
 
 /*
- * CANCELED: another thread closes the server's handle (zx_handle_close or
- * close(2)) while it waits; promptly (generous 10 s bound, the wait's own
- * deadline is 60 s away).
+ * CANCELED: another thread closes the server's handle while it waits (see
+ * zxc_cancel_by_close()).
  */
 ZXT_CHANNEL_FIXTURE(rr_closed)
 
@@ -383,7 +371,6 @@ TEST_F(rr_closed, canceled)
 {
 	uint32_t rep = 0x77, v = 0;
 	struct zxc_job w = { .op = variant->op, .h = self->h1, .wr = &rep, .wr_n = 4 };
-	int64_t t0;
 
 	w.deadline = zx_deadline_after(ZX_SEC(60));
 	zxc_job_start_blocked(_metadata, &w);
@@ -391,19 +378,7 @@ TEST_F(rr_closed, canceled)
 		ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, zx_deadline_after(ZX_SEC(10))));
 		EXPECT_EQ(0x77u, v);
 	}
-	EXPECT_FALSE(zxc_job_done(&w));
-	t0 = zxt_now();
-	if (variant->use_close) {
-		ASSERT_EQ(0, close((int)self->h1));
-	} else {
-		ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
-	}
-	self->h1 = 0;
-	zxc_job_finish(_metadata, &w);
-	EXPECT_EQ(ZX_ERR_CANCELED, w.st);
-	EXPECT_LT(w.t_end - t0, ZX_SEC(10));
-	EXPECT_EQ(ZXC_SENTINEL, w.ab);
-	EXPECT_TRUE(zxc_wait_signal(self->h0, PC, ZXC_BOUND_MS));
+	zxc_cancel_by_close(_metadata, &w, &self->h1, variant->use_close, self->h0);
 }
 
 /* ---- a failing reply reads nothing ----------------------------------------------- */
@@ -795,16 +770,13 @@ FIXTURE_VARIANT_ADD(rrsig, no_sa_restart) { .sa_flags = 0 };
 FIXTURE_SETUP(rrsig)
 {
 	zxt_channel(_metadata, &self->h0, &self->h1);
-	__atomic_store_n(&g_handled, 0, __ATOMIC_SEQ_CST);
-	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, on_usr1, variant->sa_flags));
+	__atomic_store_n(&zxc_usr1_handled, 0, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, zxc_on_usr1, variant->sa_flags));
 }
 
 FIXTURE_TEARDOWN(rrsig)
 {
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 }
 
 struct sig_server {
@@ -846,7 +818,7 @@ TEST_F_TIMEOUT(rrsig, signal_never_resends_reply, 120)
 		ASSERT_TRUE(zxc_wait_task_syscall(getpid(), ss.tid, SYS_ioctl, ZXC_BOUND_MS));
 		for (uint32_t k = 1; k <= 2; k++) {
 			ASSERT_EQ(0, (int)syscall(SYS_tgkill, getpid(), ss.tid, SIGUSR1));
-			ASSERT_TRUE(zxc_wait_counter(&g_handled, 2 * i + k, ZXC_BOUND_MS));
+			ASSERT_TRUE(zxc_wait_counter(&zxc_usr1_handled, 2 * i + k, ZXC_BOUND_MS));
 		}
 		/* generous pause: a re-sent reply would show up by now */
 		zxt_sleep_ms(50);
@@ -860,7 +832,7 @@ TEST_F_TIMEOUT(rrsig, signal_never_resends_reply, 120)
 		       ss.s.fail_status, ss.s.fail_value);
 	}
 	EXPECT_EQ((uint32_t)ITERS - 1, ss.s.served);
-	EXPECT_EQ((uint32_t)(2 * ITERS), __atomic_load_n(&g_handled, __ATOMIC_SEQ_CST));
+	EXPECT_EQ((uint32_t)(2 * ITERS), __atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST));
 }
 
 /* read_wait keeps its absolute deadline across signals. */
@@ -881,7 +853,7 @@ TEST_F_TIMEOUT(rrsig, read_wait_deadline_kept_across_signals, 60)
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, w.st);
 	EXPECT_GE(w.t_end, w.deadline);
 	EXPECT_LT(w.t_end, w.deadline + ZX_SEC(5));
-	TH_LOG("%u signals sent, %u handled", sent, g_handled);
+	TH_LOG("%u signals sent, %u handled", sent, zxc_usr1_handled);
 }
 
 TEST_HARNESS_MAIN

@@ -5,22 +5,7 @@
  */
 #include "zx_test_util.h"
 
-FIXTURE(sig) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(sig)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(sig)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(sig)
 
 #define W	ZX_CHANNEL_WRITABLE
 #define R	ZX_CHANNEL_READABLE

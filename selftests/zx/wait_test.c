@@ -13,22 +13,7 @@
 #define R	ZX_CHANNEL_READABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-FIXTURE(wait) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(wait)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(wait)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(wait)
 
 /* ---- helper threads (no asserts in here) ------------------------------------ */
 
@@ -72,35 +57,6 @@ static void wait_blocked(struct __test_metadata *_metadata, struct waiter *w)
 	ASSERT_TRUE(zxt_wait_task_state(getpid(), w->tid, "SD", 20000));
 	/* and a little longer, for good measure */
 	zxt_sleep_ms(100);
-}
-
-struct delayed {
-	unsigned int ms;
-	zx_handle_t h;
-	enum { D_WRITE, D_CLOSE, D_RAW_CLOSE, D_SIGNAL } what;
-	zx_status_t st;
-};
-
-static void *delayed_fn(void *p)
-{
-	struct delayed *d = p;
-
-	zxt_sleep_ms(d->ms);
-	switch (d->what) {
-	case D_WRITE:
-		d->st = zxt_write_u32(d->h, 0x1234);
-		break;
-	case D_CLOSE:
-		d->st = zx_handle_close(d->h);
-		break;
-	case D_RAW_CLOSE:
-		d->st = close((int)d->h) ? ZX_ERR_INTERNAL : ZX_OK;
-		break;
-	case D_SIGNAL:
-		d->st = zx_object_signal(d->h, 0, ZX_USER_SIGNAL_0);
-		break;
-	}
-	return NULL;
 }
 
 /* ---- wait_one: immediate results ------------------------------------------------ */
@@ -172,14 +128,14 @@ TEST_F(wait, times_out_not_before_deadline)
 
 TEST_F(wait, zero_signals_end_only_by_deadline)
 {
-	struct delayed d = { .ms = 20, .h = self->h1, .what = D_SIGNAL };
+	struct zxt_delayed d = { .ms = 20, .h = self->h1, .what = ZXT_DELAYED_SIGNAL };
 	zx_time_t deadline;
 	zx_signals_t obs = 0;
 	pthread_t t;
 
 	/* already READABLE and WRITABLE: nothing satisfies a 0 mask */
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	deadline = zx_deadline_after(ZX_MSEC(200));
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, 0, deadline, &obs));
 	EXPECT_GE(zx_clock_get_monotonic(), deadline);
@@ -207,11 +163,11 @@ TEST_F(wait, readable_waiter_not_satisfied_by_peer_closed)
 
 TEST_F(wait, woken_by_write_from_thread)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .what = D_WRITE };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_WRITE };
 	zx_signals_t obs = 0;
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, R | PC,
 					    zx_deadline_after(ZXT_LONG_DEADLINE_NS), &obs));
 	EXPECT_EQ(W | R, obs);
@@ -221,11 +177,11 @@ TEST_F(wait, woken_by_write_from_thread)
 
 TEST_F(wait, woken_by_write_with_infinite_deadline)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .what = D_WRITE };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_WRITE };
 	zx_signals_t obs = 0;
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, R, ZX_TIME_INFINITE, &obs));
 	EXPECT_EQ(W | R, obs);
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -233,12 +189,12 @@ TEST_F(wait, woken_by_write_with_infinite_deadline)
 
 TEST_F(wait, woken_by_peer_close_from_thread)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .what = D_CLOSE };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_CLOSE };
 	zx_signals_t obs = 0;
 	pthread_t t;
 
 	self->h0 = 0;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, PC,
 					    zx_deadline_after(ZXT_LONG_DEADLINE_NS), &obs));
 	EXPECT_EQ(PC, obs);
@@ -416,7 +372,7 @@ TEST_F(wait, needs_wait_right)
 
 TEST(wait_one_on_event)
 {
-	struct delayed d = { .ms = 50, .what = D_SIGNAL };
+	struct zxt_delayed d = { .ms = 50, .what = ZXT_DELAYED_SIGNAL };
 	zx_handle_t ev = 0;
 	zx_signals_t obs = 0xdeadbeef;
 	pthread_t t;
@@ -425,7 +381,7 @@ TEST(wait_one_on_event)
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(ev, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE_PAST, &obs));
 	EXPECT_EQ(0u, obs);
 	d.h = ev;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(ev, ZX_USER_SIGNAL_0,
 					    zx_deadline_after(ZXT_LONG_DEADLINE_NS), &obs));
 	EXPECT_EQ(ZX_USER_SIGNAL_0, obs);
@@ -580,7 +536,7 @@ TEST_F(wait, wait_many_wakes_on_write_to_any)
 	zx_wait_item_t items[N];
 
 	for (int target = 0; target < N; target++) {
-		struct delayed d = { .ms = 50, .what = D_WRITE };
+		struct zxt_delayed d = { .ms = 50, .what = ZXT_DELAYED_WRITE };
 		pthread_t t;
 
 		for (int i = 0; i < N; i++) {
@@ -589,7 +545,7 @@ TEST_F(wait, wait_many_wakes_on_write_to_any)
 						     .pending = 0xdeadbeef };
 		}
 		d.h = a[target];
-		ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+		ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 		EXPECT_EQ(ZX_OK, zx_object_wait_many(items, N,
 						     zx_deadline_after(ZXT_LONG_DEADLINE_NS)));
 		ASSERT_EQ(0, pthread_join(t, NULL));
@@ -606,7 +562,7 @@ TEST_F(wait, wait_many_wakes_on_write_to_any)
 
 TEST_F(wait, wait_many_wakes_on_peer_close_and_event)
 {
-	struct delayed d = { .ms = 50, .what = D_SIGNAL };
+	struct zxt_delayed d = { .ms = 50, .what = ZXT_DELAYED_SIGNAL };
 	zx_handle_t ev = 0;
 	zx_wait_item_t items[2];
 	pthread_t t;
@@ -615,16 +571,16 @@ TEST_F(wait, wait_many_wakes_on_peer_close_and_event)
 	items[0] = (zx_wait_item_t){ .handle = self->h1, .waitfor = PC };
 	items[1] = (zx_wait_item_t){ .handle = ev, .waitfor = ZX_USER_SIGNAL_0 };
 	d.h = ev;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_many(items, 2, zx_deadline_after(ZXT_LONG_DEADLINE_NS)));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(W, items[0].pending);
 	EXPECT_EQ(ZX_USER_SIGNAL_0, items[1].pending);
 
-	d = (struct delayed){ .ms = 50, .what = D_CLOSE, .h = self->h0 };
+	d = (struct zxt_delayed){ .ms = 50, .what = ZXT_DELAYED_CLOSE, .h = self->h0 };
 	self->h0 = 0;
 	items[1].waitfor = ZX_USER_SIGNAL_1;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_many(items, 2, zx_deadline_after(ZXT_LONG_DEADLINE_NS)));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(ZX_OK, d.st);

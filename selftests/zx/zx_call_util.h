@@ -266,6 +266,37 @@ static inline bool zxc_wait_signal(zx_handle_t h, zx_signals_t signals,
 				  NULL) == ZX_OK;
 }
 
+/*
+ * A SIGUSR1 handler that counts its runs in zxc_usr1_handled.  While
+ * zxc_usr1_block is set it then lingers: it sets zxc_usr1_in_handler and
+ * waits (up to 10 s) for zxc_usr1_release, so that a test can act while
+ * the call the signal interrupted is parked.
+ */
+static uint32_t zxc_usr1_handled;
+static uint32_t zxc_usr1_block;
+static uint32_t zxc_usr1_in_handler;
+static uint32_t zxc_usr1_release;
+
+static inline void zxc_on_usr1(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	__atomic_add_fetch(&zxc_usr1_handled, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&zxc_usr1_block, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&zxc_usr1_in_handler, 1, __ATOMIC_SEQ_CST);
+		for (int i = 0; i < 10000; i++) {
+			struct timespec ts = { 0, 1000000 };
+
+			if (__atomic_load_n(&zxc_usr1_release, __ATOMIC_SEQ_CST))
+				break;
+			nanosleep(&ts, NULL);
+		}
+		__atomic_store_n(&zxc_usr1_in_handler, 0, __ATOMIC_SEQ_CST);
+	}
+	errno = saved;
+}
+
 /* Install @fn for @sig with @flags (SA_RESTART or 0). */
 static inline int zxc_sigaction(int sig, void (*fn)(int), int flags)
 {
@@ -394,6 +425,34 @@ static inline void zxc_job_finish(struct __test_metadata *_metadata, struct zxc_
 static inline bool zxc_job_done(struct zxc_job *j)
 {
 	return __atomic_load_n(&j->done, __ATOMIC_SEQ_CST) != 0;
+}
+
+/*
+ * Another thread closes @*h, on which @j is blocked and which is its
+ * endpoint's only handle, with close(2) (@use_close) or zx_handle_close():
+ * the call ends with CANCELED, promptly (generous 10 s bound: the call's
+ * own deadline must be further away, so that a missed cancellation shows
+ * as TIMED_OUT or a late return), writes no actual_bytes, and @peer sees
+ * PEER_CLOSED.  *@h is 0 afterwards.
+ */
+static inline void zxc_cancel_by_close(struct __test_metadata *_metadata, struct zxc_job *j,
+				       zx_handle_t *h, bool use_close, zx_handle_t peer)
+{
+	int64_t t0;
+
+	EXPECT_FALSE(zxc_job_done(j));
+	t0 = zxt_now();
+	if (use_close) {
+		ASSERT_EQ(0, close((int)*h));
+	} else {
+		ASSERT_EQ(ZX_OK, zx_handle_close(*h));
+	}
+	*h = 0;
+	zxc_job_finish(_metadata, j);
+	EXPECT_EQ(ZX_ERR_CANCELED, j->st);
+	EXPECT_LT(j->t_end - t0, ZX_SEC(10));
+	EXPECT_EQ(ZXC_SENTINEL, j->ab);
+	EXPECT_TRUE(zxc_wait_signal(peer, ZX_CHANNEL_PEER_CLOSED, ZXC_BOUND_MS));
 }
 
 /* ---- the main thread as the server ------------------------------------------ */

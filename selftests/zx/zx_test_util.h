@@ -277,6 +277,37 @@ static inline void zxt_fill(void *buf, size_t len, uint32_t seed)
 
 /* ---- processes and threads ----------------------------------------------- */
 
+/*
+ * What a helper thread does to @h after @ms, for tests of blocking calls
+ * woken by another thread: write a 4-byte message, close the handle, or
+ * set ZX_USER_SIGNAL_0.  Its status lands in @st.
+ */
+struct zxt_delayed {
+	unsigned int ms;
+	zx_handle_t h;
+	enum { ZXT_DELAYED_WRITE, ZXT_DELAYED_CLOSE, ZXT_DELAYED_SIGNAL } what;
+	zx_status_t st;
+};
+
+static inline void *zxt_delayed_fn(void *p)
+{
+	struct zxt_delayed *d = p;
+
+	zxt_sleep_ms(d->ms);
+	switch (d->what) {
+	case ZXT_DELAYED_WRITE:
+		d->st = zxt_write_u32(d->h, 0x1234);
+		break;
+	case ZXT_DELAYED_CLOSE:
+		d->st = zx_handle_close(d->h);
+		break;
+	case ZXT_DELAYED_SIGNAL:
+		d->st = zx_object_signal(d->h, 0, ZX_USER_SIGNAL_0);
+		break;
+	}
+	return NULL;
+}
+
 /* State letter of /proc/<pid>/task/<tid>/stat ('?' if unreadable). */
 static inline char zxt_task_state(pid_t pid, pid_t tid)
 {
