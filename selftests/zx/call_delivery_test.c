@@ -410,7 +410,8 @@ TEST_F(call, mismatched_txid_queues_regular_message)
 	for (int i = 0; i < 8; i++) {
 		uint32_t ab = ZXC_SENTINEL;
 
-		ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, NULL));
+		ASSERT_EQ(ZX_OK,
+			  zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, NULL));
 		ASSERT_EQ(lens[i], ab);
 		EXPECT_EQ(0, memcmp(buf, msgs[i], lens[i])) {
 			TH_LOG("message %d", i);
@@ -445,7 +446,8 @@ TEST_F(call, plain_client_messages_never_taken_as_replies)
 		uint8_t b[8];
 		uint32_t ab = ZXC_SENTINEL;
 
-		ASSERT_EQ(ZX_OK, zxt_read_blocking(self->h1, b, sizeof(b), &ab, zxc_bound_deadline()));
+		ASSERT_EQ(ZX_OK,
+			  zxt_read_blocking(self->h1, b, sizeof(b), &ab, zxc_bound_deadline()));
 		EXPECT_EQ(i < 4 ? i : 4u, ab);
 	}
 	txid = zxc_recv_req(_metadata, self->h1, &req, sizeof(req), NULL, NULL, 0, NULL);
@@ -499,7 +501,8 @@ TEST_F(call, past_deadline_sends_then_late_reply_is_queued)
 		}
 		EXPECT_FALSE(zxt_handle_valid(e));
 		EXPECT_EQ(W | R, SIGNALS(self->h1));
-		ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, &req, &got, sizeof(req), 1, &ab, &ah));
+		ASSERT_EQ(ZX_OK,
+			  zx_channel_read(self->h1, 0, &req, &got, sizeof(req), 1, &ab, &ah));
 		ASSERT_EQ(sizeof(req), ab);
 		ASSERT_EQ(1u, ah);
 		EXPECT_TRUE(zxc_is_call_txid(req.txid));
@@ -544,7 +547,8 @@ TEST_F(call, deadline_is_honoured)
 		EXPECT_EQ(ZXC_SENTINEL, ab);
 		EXPECT_EQ(ZXC_SENTINEL, ah);
 		/* the request went out */
-		ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, &req, NULL, sizeof(req), 0, &ab, &ah));
+		ASSERT_EQ(ZX_OK,
+			  zx_channel_read(self->h1, 0, &req, NULL, sizeof(req), 0, &ab, &ah));
 		ab = ah = ZXC_SENTINEL;
 	}
 	ASSERT_NOTHING_QUEUED(self->h0);

@@ -39,7 +39,8 @@ TEST_F(call, request_shorter_than_txid_is_invalid)
 							  .rd_num_bytes = sizeof(rd) };
 
 			EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-				  zx_channel_call(self->h0, 0, ZX_TIME_INFINITE_PAST, &a, &ab, &ah)) {
+				  zx_channel_call(self->h0, 0, ZX_TIME_INFINITE_PAST, &a, &ab,
+						  &ah)) {
 				TH_LOG("%u bytes, pointer %d", n, k);
 			}
 			EXPECT_EQ(ZX_ERR_INVALID_ARGS,
@@ -130,7 +131,8 @@ TEST_F(call, invalid_options)
 		}
 		EXPECT_FALSE(zxt_handle_valid(e));
 		EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-			  zx_channel_call_etc(self->h0, bad[i], zxt_long_deadline(), &ea, &ab, &ah)) {
+			  zx_channel_call_etc(self->h0, bad[i], zxt_long_deadline(), &ea, &ab,
+					      &ah)) {
 			TH_LOG("etc options %#x", bad[i]);
 		}
 		EXPECT_FALSE(zxt_handle_valid(d.handle));
@@ -481,7 +483,8 @@ TEST_F(call, wr_handle_errors)
 	uint32_t ab, ah;
 	zx_handle_t ok, nt, hs[3];
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
-				     .wr_handles = hs, .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
+				     .wr_handles = hs,
+				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 
 	/* [ok, no TRANSFER]: ACCESS_DENIED, both gone */
 	ok = zxt_event(_metadata);

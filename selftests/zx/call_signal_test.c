@@ -1388,7 +1388,8 @@ TEST_F_TIMEOUT(kill, sigkill_caller_mid_call, 120)
 			zx_handle_t rh = 0;
 			uint32_t ab = 0, ah = 0;
 
-			ASSERT_EQ(ZX_OK, zx_channel_read(c0, 0, &rd, &rh, sizeof(rd), 1, &ab, &ah)) {
+			ASSERT_EQ(ZX_OK,
+				  zx_channel_read(c0, 0, &rd, &rh, sizeof(rd), 1, &ab, &ah)) {
 				TH_LOG("reply %u was not queued", i);
 			}
 			EXPECT_EQ(txid[i], rd.txid);

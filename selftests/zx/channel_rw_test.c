@@ -392,11 +392,14 @@ TEST_F(rw, read_empty_should_wait)
 	char buf[8];
 	uint32_t ab = 0xffffffff, ah = 0xffffffff;
 
-	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_channel_read(self->h1, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_SHOULD_WAIT,
+		  zx_channel_read(self->h1, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_channel_read(self->h1, 0, NULL, NULL, 0, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_SHOULD_WAIT,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL, NULL));
-	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL,
+				  NULL));
+	EXPECT_EQ(ZX_ERR_SHOULD_WAIT,
+		  zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
 }
 
 TEST_F(rw, read_empty_peer_closed)
@@ -428,7 +431,8 @@ TEST_F(rw, queued_messages_survive_peer_close)
 				: ZX_CHANNEL_PEER_CLOSED,
 			  SIGNALS(self->h1));
 	}
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_read(self->h1, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
+		  zx_channel_read(self->h1, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
 }
 
 TEST_F(rw, write_to_closed_peer)
@@ -501,7 +505,8 @@ TEST_F(rw, may_discard_drops_message)
 
 	ab = ah = 0xffffffff;
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, in, NULL, 50, 0, &ab, &ah));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, in, NULL, 50, 0, &ab,
+				  &ah));
 	EXPECT_EQ(100u, ab);
 	EXPECT_EQ(0u, ah);
 	/* the 4-byte message remains, so READABLE stays */
@@ -515,7 +520,8 @@ TEST_F(rw, may_discard_drops_message)
 	/* discarding the last message clears READABLE */
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, sizeof(out), NULL, 0));
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL, NULL));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL,
+				  NULL));
 	EXPECT_EQ(ZX_CHANNEL_WRITABLE, SIGNALS(self->h1));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
@@ -536,9 +542,11 @@ TEST_F(rw, may_discard_after_peer_closed)
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, sizeof(out), NULL, 0));
 	close_h0(_metadata, self);
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, out, NULL, 1, 0, NULL, NULL));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, out, NULL, 1, 0, NULL,
+				  NULL));
 	EXPECT_EQ(ZX_CHANNEL_PEER_CLOSED, SIGNALS(self->h1));
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_read(self->h1, 0, out, NULL, sizeof(out), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
+		  zx_channel_read(self->h1, 0, out, NULL, sizeof(out), 0, NULL, NULL));
 }
 
 /* ---- read argument errors ------------------------------------------------------ */
@@ -564,7 +572,8 @@ TEST_F(rw, read_unknown_options_not_supported)
 	EXPECT_EQ(sizeof(out), ab);
 	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
 	/* on an empty queue too: options are checked before the queue state */
-	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED, zx_channel_read(self->h1, 2, in, NULL, sizeof(in), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED,
+		  zx_channel_read(self->h1, 2, in, NULL, sizeof(in), 0, NULL, NULL));
 }
 
 TEST_F(rw, read_error_precedence)
@@ -580,7 +589,8 @@ TEST_F(rw, read_error_precedence)
 	self->h1 = nr;
 
 	/* lookup comes before options */
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read((zx_handle_t)devnull, 2, in, NULL, 8, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read((zx_handle_t)devnull, 2, in, NULL, 8, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_WRONG_TYPE, zx_channel_read(ev, 2, in, NULL, 8, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_channel_read(nr, 2, in, NULL, 8, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_channel_read(nr, 0, in, NULL, 8, 0, NULL, NULL));
@@ -615,21 +625,25 @@ TEST_F(rw, read_bad_actual_pointers_lose_message)
 	ASSERT_NE(NULL, ro);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, bad, NULL));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, bad, NULL));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 2));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, NULL, bad));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, NULL, bad));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 3));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, ro, NULL));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, ro, NULL));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	/* only that message is lost: the next one is intact */
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 4));
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 5));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, &ab, bad));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, &ab, bad));
 	ab = 0;
 	ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, &ab, NULL));
 	EXPECT_EQ(4u, ab);
@@ -678,7 +692,8 @@ TEST_F(rw, read_bad_bytes_buffer_loses_message)
 	/* a bad buffer does not matter for a message that is too large */
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, 20, NULL, 0));
 	ab = 0;
-	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL, zx_channel_read(self->h1, 0, bad, NULL, 10, 0, &ab, NULL));
+	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
+		  zx_channel_read(self->h1, 0, bad, NULL, 10, 0, &ab, NULL));
 	EXPECT_EQ(20u, ab);
 	EXPECT_EQ(ZX_CHANNEL_READABLE | ZX_CHANNEL_WRITABLE, SIGNALS(self->h1));
 }
@@ -706,12 +721,16 @@ TEST_F(rw, bad_handles)
 	ASSERT_EQ(0, pipe(pfd));
 
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write((zx_handle_t)devnull, 0, &b, 1, NULL, 0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read((zx_handle_t)devnull, 0, &b, NULL, 1, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read((zx_handle_t)devnull, 0, &b, NULL, 1, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write((zx_handle_t)pfd[1], 0, &b, 1, NULL, 0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read((zx_handle_t)pfd[0], 0, &b, NULL, 1, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read((zx_handle_t)pfd[0], 0, &b, NULL, 1, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write(ZX_HANDLE_INVALID, 0, &b, 1, NULL, 0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read(ZX_HANDLE_INVALID, 0, &b, NULL, 1, 0, NULL, NULL));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write((zx_handle_t)zxt_closed_fd(), 0, &b, 1, NULL, 0));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read(ZX_HANDLE_INVALID, 0, &b, NULL, 1, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_write((zx_handle_t)zxt_closed_fd(), 0, &b, 1, NULL, 0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_channel_read((zx_handle_t)zxt_closed_fd(), 0, &b, NULL, 1, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write(0xfffffff0u, 0, &b, 1, NULL, 0));
@@ -760,8 +779,8 @@ TEST_F(rw, random_sizes_round_trip)
 		/* sometimes two messages in flight */
 		if (i % 3 == 0) {
 			ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, out, size, NULL, 0));
-			ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, in, NULL, ZXT_MAX_MSG_BYTES, 0,
-							 &ab, &ah));
+			ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, in, NULL, ZXT_MAX_MSG_BYTES,
+							 0, &ab, &ah));
 			ASSERT_EQ(size, ab);
 			ASSERT_EQ(0, memcmp(in, out, size));
 		}

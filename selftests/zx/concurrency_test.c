@@ -132,7 +132,8 @@ TEST_F_TIMEOUT(readers, no_loss_no_duplicates_in_order, 180)
 			seen[r->got[j]] = 1;
 			if (j) {
 				ASSERT_LT(r->got[j - 1], r->got[j]) {
-					TH_LOG("reader %d: %u after %u", i, r->got[j], r->got[j - 1]);
+					TH_LOG("reader %d: %u after %u", i, r->got[j],
+					       r->got[j - 1]);
 				}
 			}
 		}
@@ -327,7 +328,8 @@ TEST_F_TIMEOUT(race, readable_matches_queue_state, 180)
 			got++;
 		} else {
 			ASSERT_EQ(ZX_ERR_SHOULD_WAIT, st);
-			ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h1, R, zxt_long_deadline(), NULL));
+			ASSERT_EQ(ZX_OK,
+				  zx_object_wait_one(self->h1, R, zxt_long_deadline(), NULL));
 		}
 	}
 	ASSERT_EQ(0, pthread_join(t, NULL));

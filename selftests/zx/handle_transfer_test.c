@@ -1027,7 +1027,8 @@ TEST_F(xfer, read_fault_on_handles_closes_them_no_fd_leak)
 	ASSERT_EQ(ZX_OK, zx_handle_close(c0));
 
 	/* NULL handle buffer with a non-zero count */
-	c0 = queue_with_channel_end(_metadata, self, zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS));
+	x = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
+	c0 = queue_with_channel_end(_metadata, self, x);
 	zx_before = zxt_count_zx_fds();
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_read(self->h1, 0, buf, NULL, sizeof(buf), 2, NULL, NULL));
@@ -1035,7 +1036,8 @@ TEST_F(xfer, read_fault_on_handles_closes_them_no_fd_leak)
 	ASSERT_EQ(ZX_OK, zx_handle_close(c0));
 
 	/* read_etc with room for one record of two */
-	c0 = queue_with_channel_end(_metadata, self, zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS));
+	x = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
+	c0 = queue_with_channel_end(_metadata, self, x);
 	zx_before = zxt_count_zx_fds();
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_read_etc(self->h1, 0, buf, edge, sizeof(buf), 2, NULL, NULL));

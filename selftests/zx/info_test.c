@@ -34,11 +34,13 @@ TEST_F(info, handle_valid)
 	EXPECT_EQ(ZX_OK, zx_object_get_info(self->h0, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
 
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
+		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_VALID, NULL, 0, NULL,
+				     NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
 	EXPECT_EQ(ZX_OK, zx_handle_close(ev));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_get_info(ev, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_get_info(ev, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
 	EXPECT_TRUE(zxt_fd_is_open(devnull));
 	close(devnull);
 }
@@ -95,7 +97,8 @@ TEST_F(info, handle_basic_buffer_too_small)
 		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, NULL, 0, NULL, NULL));
 	/* the buffer is not touched when too small */
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, zxt_bad_ptr(), 31, NULL, NULL));
+		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, zxt_bad_ptr(), 31, NULL,
+				     NULL));
 }
 
 TEST_F(info, handle_basic_bad_buffer)
@@ -124,9 +127,11 @@ TEST_F(info, handle_basic_bad_actual_avail)
 	size_t n = 0;
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), zxt_bad_ptr(), &n));
+		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
+				     zxt_bad_ptr(), &n));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), &n, zxt_bad_ptr()));
+		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), &n,
+				     zxt_bad_ptr()));
 }
 
 TEST_F(info, handle_basic_related_koid_survives_peer)
@@ -175,15 +180,18 @@ TEST_F(info, bad_handles)
 
 	ASSERT_GE(devnull, 0);
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), NULL, NULL));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), NULL, NULL));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)zxt_closed_fd(), ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
+		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
 				     NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), NULL,
+				     NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_get_info((zx_handle_t)zxt_closed_fd(), ZX_INFO_HANDLE_BASIC, &b,
+				     sizeof(b), NULL, NULL));
 	/* BAD_HANDLE before BUFFER_TOO_SMALL */
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, NULL, 0, NULL, NULL));
+		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, NULL, 0, NULL,
+				     NULL));
 	close(devnull);
 }
 
@@ -467,9 +475,11 @@ TEST(replace_bad_handle)
 	zx_handle_t nh = 0;
 
 	ASSERT_GE(devnull, 0);
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_handle_replace((zx_handle_t)devnull, ZX_RIGHT_SAME_RIGHTS, &nh));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_handle_replace((zx_handle_t)devnull, ZX_RIGHT_SAME_RIGHTS, &nh));
 	EXPECT_TRUE(zxt_fd_is_open(devnull));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_handle_replace(ZX_HANDLE_INVALID, ZX_RIGHT_SAME_RIGHTS, &nh));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_handle_replace(ZX_HANDLE_INVALID, ZX_RIGHT_SAME_RIGHTS, &nh));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_handle_replace((zx_handle_t)zxt_closed_fd(), ZX_RIGHT_SAME_RIGHTS, &nh));
 	close(devnull);
@@ -537,7 +547,8 @@ TEST(duplicate_bad_out_pointer)
 	zxt_warm_up(_metadata);
 	ASSERT_EQ(ZX_OK, zx_event_create(0, &ev));
 	before = zxt_count_fds();
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, zxt_bad_ptr()));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, zxt_bad_ptr()));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, NULL));
 	EXPECT_EQ(before, zxt_count_fds());
 	EXPECT_EQ(1u, zxt_handle_count(_metadata, ev));

@@ -323,7 +323,8 @@ TEST_F(mp, sigkilled_child_closes_its_endpoint)
 		ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
 		EXPECT_EQ(100 + i, v);
 	}
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_read(self->h0, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
+		  zx_channel_read(self->h0, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
 	EXPECT_EQ(PC | ZX_USER_SIGNAL_0, SIGNALS(self->h0));
 }
 

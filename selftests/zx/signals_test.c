@@ -160,7 +160,8 @@ TEST_F(sig, signal_bad_handles)
 
 	ASSERT_GE(devnull, 0);
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal((zx_handle_t)devnull, 0, ZX_USER_SIGNAL_0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal_peer((zx_handle_t)devnull, 0, ZX_USER_SIGNAL_0));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_signal_peer((zx_handle_t)devnull, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal(ZX_HANDLE_INVALID, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal_peer(ZX_HANDLE_INVALID, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,

@@ -86,7 +86,8 @@ TEST_F(wait, unsatisfied_past_deadline_times_out_at_once)
 	for (size_t i = 0; i < ARRAY_SIZE(deadlines); i++) {
 		zx_signals_t obs = 0;
 
-		EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, R | PC, deadlines[i], &obs));
+		EXPECT_EQ(ZX_ERR_TIMED_OUT,
+			  zx_object_wait_one(self->h1, R | PC, deadlines[i], &obs));
 		EXPECT_EQ(W, obs);
 	}
 	EXPECT_LT(zx_clock_get_monotonic() - start, ZXT_SLACK_NS);
@@ -323,7 +324,8 @@ TEST_F(wait, observed_null_ok)
 {
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, W, ZX_TIME_INFINITE_PAST, NULL));
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, R, ZX_TIME_INFINITE_PAST, NULL));
-	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, R, zx_deadline_after(ZX_MSEC(5)), NULL));
+	EXPECT_EQ(ZX_ERR_TIMED_OUT,
+		  zx_object_wait_one(self->h1, R, zx_deadline_after(ZX_MSEC(5)), NULL));
 }
 
 TEST_F(wait, bad_observed_pointer)
@@ -346,22 +348,27 @@ TEST_F(wait, bad_handles)
 	zx_signals_t obs = 0;
 
 	ASSERT_GE(devnull, 0);
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST, &obs));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_wait_one(ZX_HANDLE_INVALID, W, ZX_TIME_INFINITE_PAST, &obs));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST, &obs));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_wait_one(ZX_HANDLE_INVALID, W, ZX_TIME_INFINITE_PAST, &obs));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_object_wait_one((zx_handle_t)zxt_closed_fd(), W, ZX_TIME_INFINITE_PAST, &obs));
 	/* a bad handle is reported at once, whatever the deadline */
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE, &obs));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE, &obs));
 	/* and before the observed pointer is looked at */
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST, zxt_bad_ptr()));
+		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST,
+				     zxt_bad_ptr()));
 	EXPECT_TRUE(zxt_fd_is_open(devnull));
 	close(devnull);
 }
 
 TEST_F(wait, needs_wait_right)
 {
-	zx_handle_t nw = zxt_replace(_metadata, self->h1, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WAIT);
+	zx_handle_t nw = zxt_replace(_metadata, self->h1,
+				     ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WAIT);
 	zx_signals_t obs = 0;
 
 	self->h1 = nw;
@@ -378,7 +385,8 @@ TEST(wait_one_on_event)
 	pthread_t t;
 
 	ASSERT_EQ(ZX_OK, zx_event_create(0, &ev));
-	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(ev, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE_PAST, &obs));
+	EXPECT_EQ(ZX_ERR_TIMED_OUT,
+		  zx_object_wait_one(ev, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE_PAST, &obs));
 	EXPECT_EQ(0u, obs);
 	d.h = ev;
 	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
@@ -426,7 +434,8 @@ TEST_F(wait, wait_many_bad_items_pointer)
 {
 	zx_wait_item_t *ro;
 
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_many(zxt_bad_ptr(), 2, ZX_TIME_INFINITE_PAST));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_object_wait_many(zxt_bad_ptr(), 2, ZX_TIME_INFINITE_PAST));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_many(NULL, 1, ZX_TIME_INFINITE_PAST));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_many(zxt_bad_ptr(), 1, ZX_TIME_INFINITE));
 
