@@ -26,8 +26,8 @@ TEST_F(call, request_shorter_than_txid_is_invalid)
 	uint8_t *edge = zxt_edge_buffer(3);
 	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	for (uint32_t n = 0; n < 4; n++) {
 		const void *ptrs[3] = { buf, NULL, bad };
 
@@ -221,9 +221,14 @@ TEST_F(call, unreadable_args_consume_nothing)
 	char *edge_etc = zxt_edge_buffer(sizeof(ea) - 1);
 	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 
+	/* four pointers, then four uint32_t: the last 8 bytes are rd_num_* */
+#ifdef __LP64__
 	ASSERT_EQ(48u, sizeof(a));
-	ASSERT_NE(NULL, edge);
-	ASSERT_NE(NULL, edge_etc);
+#else
+	ASSERT_EQ(32u, sizeof(a));
+#endif
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge_etc);
 	/* all but the last 8 (resp. 1) bytes of the struct are readable */
 	memcpy(edge, &a, sizeof(a) - 8);
 	memcpy(edge_etc, &ea, sizeof(ea) - 1);
@@ -444,7 +449,7 @@ TEST_F(call, too_big_request)
 	uint8_t rd[16];
 	uint32_t ab, ah;
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)big);
 	for (uint32_t i = 0; i <= ZXT_MAX_MSG_HANDLES; i++)
 		hs[i] = zxt_event(_metadata);
 	zx_channel_call_args_t a = { .wr_bytes = big, .wr_num_bytes = 8,

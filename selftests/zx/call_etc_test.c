@@ -227,10 +227,10 @@ TEST_F(call, etc_results_write_back_fault)
 	zx_handle_t nt = zxt_replace(_metadata, zxt_event(_metadata), ZX_RIGHT_WAIT);
 	zx_handle_disposition_t *rw;
 
-	ASSERT_NE(NULL, ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
 	/* build it writable, then make it read-only */
 	rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, rw);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)rw);
 	rw[0] = (zx_handle_disposition_t){ ZX_HANDLE_OP_MOVE, nt, 0, ZX_RIGHT_SAME_RIGHTS, 0 };
 	ASSERT_EQ(0, mprotect(rw, 4096, PROT_READ));
 	zx_channel_call_etc_args_t ea = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),

@@ -190,7 +190,7 @@ TEST_F(bad_output, loses_reply)
 		j.ea.rd_handles = zxt_readonly_page();
 		break;
 	}
-	ASSERT_NE(NULL, zxt_bad_ptr());
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)zxt_bad_ptr());
 	fds_before = zxt_count_fds();
 	zxc_job_start(_metadata, &j);
 	txid = zxc_recv_req(_metadata, self->h1, req, sizeof(req), NULL, NULL, 0, NULL);

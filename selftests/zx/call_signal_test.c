@@ -857,7 +857,7 @@ TEST_F_TIMEOUT(sig, parked_calls_race_the_reaper, 120)
 
 	/* Every abandoned call's reply shows up, once. */
 	got = calloc(n, sizeof(*got));
-	ASSERT_NE(NULL, got);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)got);
 	while (seen < n) {
 		struct zxc_msg m;
 		uint32_t ab, ah;
@@ -1118,7 +1118,7 @@ TEST_F_TIMEOUT(storm, itimer_10000_calls, 300)
 	pthread_t t;
 
 	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, s);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)s);
 	memset(s, 0, sizeof(*s));
 	s->h = self->h1;
 	s->nclients = 1;

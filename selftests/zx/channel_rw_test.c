@@ -85,8 +85,8 @@ TEST_F(rw, max_message_size)
 	char *in = malloc(ZXT_MAX_MSG_BYTES + 16);
 	uint32_t ab = 0, ah = 0;
 
-	ASSERT_NE(NULL, out);
-	ASSERT_NE(NULL, in);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)out);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)in);
 	zxt_fill(out, ZXT_MAX_MSG_BYTES + 1, 7);
 
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, ZX_CHANNEL_MAX_MSG_BYTES, NULL, 0));
@@ -141,8 +141,8 @@ TEST_F(rw, write_bad_bytes_pointer_queues_nothing)
 	void *bad = zxt_bad_ptr();
 	char *edge = zxt_edge_buffer(100);
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_write(self->h0, 0, bad, 4, NULL, 0));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_write(self->h0, 0, bad, 100, NULL, 0));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
@@ -179,7 +179,7 @@ TEST_F(rw, write_error_precedence)
 	int devnull = zxt_foreign_fd();
 	char b = 'x';
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)big);
 	ASSERT_GE(devnull, 0);
 	ASSERT_EQ(ZX_OK, zx_event_create(0, &ev));
 	ro = zxt_replace(_metadata, self->h0, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WRITE);
@@ -293,9 +293,9 @@ TEST_F(rw, iovec_count_limit)
 	char *in = malloc(ZXT_MAX_MSG_BYTES);
 	uint32_t ab = 0;
 
-	ASSERT_NE(NULL, iov);
-	ASSERT_NE(NULL, data);
-	ASSERT_NE(NULL, in);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)iov);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)data);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)in);
 	zxt_fill(data, ZXT_MAX_MSG_BYTES, 3);
 
 	/* 8193 empty entries: too many */
@@ -351,8 +351,8 @@ TEST_F(rw, iovec_bad_array_pointer)
 	void *bad = zxt_bad_ptr();
 	zx_channel_iovec_t *edge = zxt_edge_buffer(2 * sizeof(zx_channel_iovec_t));
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_write(self->h0, ZX_CHANNEL_WRITE_USE_IOVEC, bad, 4, NULL, 0));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
@@ -376,7 +376,7 @@ TEST_F(rw, iovec_bad_buffer_queues_nothing)
 		{ .buffer = "def", .capacity = 3, .reserved = 0 },
 	};
 
-	ASSERT_NE(NULL, iov[1].buffer);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)iov[1].buffer);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_write(self->h0, ZX_CHANNEL_WRITE_USE_IOVEC, iov, 3, NULL, 0));
 	iov[1].buffer = NULL;
@@ -621,8 +621,8 @@ TEST_F(rw, read_bad_actual_pointers_lose_message)
 	uint32_t ab;
 	char in[8];
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
@@ -659,9 +659,9 @@ TEST_F(rw, read_bad_bytes_buffer_loses_message)
 	char out[20];
 	uint32_t ab;
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	zxt_fill(out, sizeof(out), 2);
 
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, 10, NULL, 0));
@@ -763,8 +763,8 @@ TEST_F(rw, random_sizes_round_trip)
 	char *in = malloc(ZXT_MAX_MSG_BYTES);
 	uint32_t seed = 0x2545F491u;
 
-	ASSERT_NE(NULL, out);
-	ASSERT_NE(NULL, in);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)out);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)in);
 	for (uint32_t i = 0; i < 300; i++) {
 		uint32_t size, ab = 0xffffffff, ah = 0xffffffff;
 

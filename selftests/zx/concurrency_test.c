@@ -77,7 +77,7 @@ FIXTURE_SETUP(readers)
 	for (int i = 0; i < variant->nreaders; i++) {
 		self->r[i].h = self->h1;
 		self->r[i].got = calloc(NMSG, sizeof(uint32_t));
-		ASSERT_NE(NULL, self->r[i].got);
+		ASSERT_NE((uintptr_t)NULL, (uintptr_t)self->r[i].got);
 	}
 }
 
@@ -94,7 +94,7 @@ TEST_F_TIMEOUT(readers, no_loss_no_duplicates_in_order, 180)
 	uint32_t total = 0;
 	int n = variant->nreaders;
 
-	ASSERT_NE(NULL, seen);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)seen);
 	if (variant->prefill) {
 		for (uint32_t i = 0; i < NMSG; i++) {
 			ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, i));
@@ -428,7 +428,7 @@ TEST_F_TIMEOUT(stress, concurrent_create_use_close, 180)
 	uint32_t n = 0;
 	int before;
 
-	ASSERT_NE(NULL, all);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)all);
 	zxt_warm_up(_metadata);
 	before = zxt_count_fds();
 	for (int i = 0; i < CREATORS; i++) {

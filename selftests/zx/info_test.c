@@ -106,8 +106,8 @@ TEST_F(info, handle_basic_bad_buffer)
 	zx_info_handle_basic_t *ro = zxt_readonly_page();
 	void *edge = zxt_edge_buffer(16);
 
-	ASSERT_NE(NULL, ro);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, zxt_bad_ptr(),
 				     sizeof(zx_info_handle_basic_t), NULL, NULL));
@@ -385,7 +385,7 @@ TEST(handle_close_many_bad_array)
 {
 	zx_handle_t *edge = zxt_edge_buffer(2 * sizeof(zx_handle_t));
 
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_close_many(zxt_bad_ptr(), 2));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_close_many(NULL, 1));
 	/* two readable (zero) entries, the third one faults */

@@ -692,7 +692,18 @@ TEST(queued_bytes_uncapped_with_cap_sys_resource)
 
 /* ---- the longest handle array a call walks -------------------------------- */
 
-/* 4 GiB of zero pages: 2^30 entries of ZX_HANDLE_INVALID. */
+/*
+ * Far more entries than the walk limit, all readable: 2^30, 4 GiB of zero
+ * pages, where the address space has room for them; 2^28 in a 32-bit
+ * process.
+ */
+#ifdef __LP64__
+#define HUGE_ENTRIES	((size_t)1 << 30)
+#else
+#define HUGE_ENTRIES	((size_t)1 << 28)
+#endif
+
+/* @entries of ZX_HANDLE_INVALID, in zero pages. */
 static uint32_t *zero_array(size_t entries)
 {
 	void *p = mmap(NULL, entries * sizeof(uint32_t), PROT_READ,
@@ -703,7 +714,7 @@ static uint32_t *zero_array(size_t entries)
 
 static int array_child(void *arg)
 {
-	uint32_t *arr = zero_array((size_t)1 << 30);
+	uint32_t *arr = zero_array(HUGE_ENTRIES);
 	zx_handle_t a, b, e;
 	int64_t t0;
 
@@ -711,9 +722,9 @@ static int array_child(void *arg)
 	CHECK(arr);
 	CHECK(zx_channel_create(0, &a, &b) == ZX_OK);
 	t0 = zxt_now();
-	CHECK(zx_handle_close_many(arr, (size_t)1 << 30) == ZX_ERR_OUT_OF_RANGE);
+	CHECK(zx_handle_close_many(arr, HUGE_ENTRIES) == ZX_ERR_OUT_OF_RANGE);
 	CHECK(zx_handle_close_many(arr, ZXU_HANDLE_ARRAY_MAX + 1) == ZX_ERR_OUT_OF_RANGE);
-	CHECK(zx_channel_write(a, 0, NULL, 0, arr, 1u << 30) == ZX_ERR_OUT_OF_RANGE);
+	CHECK(zx_channel_write(a, 0, NULL, 0, arr, (uint32_t)HUGE_ENTRIES) == ZX_ERR_OUT_OF_RANGE);
 	CHECK(zxt_now() - t0 < ZX_SEC(5));
 	/* The longest array allowed is walked. */
 	CHECK(zx_handle_close_many(arr, ZXU_HANDLE_ARRAY_MAX) == ZX_OK);
@@ -736,14 +747,14 @@ TEST(handle_arrays_longer_than_the_walk_limit_are_refused)
 
 /*
  * SIGKILL reaches a process that spends its time in close_many: on arrays
- * of 2^30 entries (refused at once) and of the longest length walked, whose
+ * of HUGE_ENTRIES (refused at once) and of the longest length walked, whose
  * walk stops at the next chunk.  Measured from kill() to the parent seeing
  * the child dead.
  */
 static int kill_child(void *arg)
 {
 	uint32_t *ones = malloc(ZXU_HANDLE_ARRAY_MAX * sizeof(uint32_t));
-	uint32_t *zeroes = zero_array((size_t)1 << 30);
+	uint32_t *zeroes = zero_array(HUGE_ENTRIES);
 	int fd = *(int *)arg;
 
 	CHECK(ones && zeroes);
@@ -752,7 +763,7 @@ static int kill_child(void *arg)
 		ones[i] = 1;
 	CHECK(write(fd, "r", 1) == 1);
 	for (;;) {
-		zx_handle_close_many(zeroes, (size_t)1 << 30);
+		zx_handle_close_many(zeroes, HUGE_ENTRIES);
 		zx_handle_close_many(ones, ZXU_HANDLE_ARRAY_MAX);
 	}
 }

@@ -172,7 +172,7 @@ TEST_F_TIMEOUT(rr, several_servers_several_callers, 300)
 	pthread_t ts[MT_SERVERS], tc[MT_CLIENTS];
 	uint32_t total = 0;
 
-	ASSERT_NE(NULL, S);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)S);
 	S->h = self->h1;
 	for (uint32_t i = 0; i < MT_SERVERS; i++) {
 		ms[i] = (struct mt_server){ S, i };
@@ -395,7 +395,7 @@ TEST_F(rr, failed_reply_write_reads_nothing)
 	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_handle_t e, hs[2];
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)big);
 	zxt_fill(req, sizeof(req), 3);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, req, sizeof(req), NULL, 0));
 
@@ -717,10 +717,10 @@ TEST_F_TIMEOUT(rr, blocking_readers_lose_nothing, 180)
 	uint8_t *seen = calloc(COLLECT_MSGS, 1);
 	uint32_t total = 0;
 
-	ASSERT_NE(NULL, seen);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)seen);
 	for (int i = 0; i < 4; i++) {
 		c[i] = (struct collector){ .h = self->h1, .got = calloc(COLLECT_MSGS, 4) };
-		ASSERT_NE(NULL, c[i].got);
+		ASSERT_NE((uintptr_t)NULL, (uintptr_t)c[i].got);
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, collector_fn, &c[i]));
 	}
 	for (uint32_t i = 0; i < COLLECT_MSGS; i++) {

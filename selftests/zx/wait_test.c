@@ -333,8 +333,8 @@ TEST_F(wait, bad_observed_pointer)
 	zx_signals_t *bad = zxt_bad_ptr();
 	zx_signals_t *ro = zxt_readonly_page();
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_one(self->h1, W, ZX_TIME_INFINITE_PAST, bad));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_one(self->h1, R, ZX_TIME_INFINITE_PAST, bad));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_one(self->h1, W, ZX_TIME_INFINITE_PAST, ro));
@@ -441,7 +441,7 @@ TEST_F(wait, wait_many_bad_items_pointer)
 
 	/* readable but not writable: the pending fields cannot be stored */
 	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)ro);
 	ro[0] = (zx_wait_item_t){ .handle = self->h1, .waitfor = W };
 	ro[1] = (zx_wait_item_t){ .handle = self->h0, .waitfor = R };
 	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
