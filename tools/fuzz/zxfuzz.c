@@ -933,6 +933,8 @@ static void op_race_cell(struct worker *w)
  * through CALL_FINISH), then the channel is closed while the reaper may
  * still have the endpoint on its list.
  */
+static zx_koid_t koid_of(zx_handle_t h);
+
 struct call_cell {
 	zx_handle_t b;
 	pid_t caller;
@@ -977,9 +979,11 @@ static void op_call_cell(struct worker *w)
 	struct call_cell c = { .caller = gettid_(), .seed = rnd(r) };
 	zx_handle_t a;
 	pthread_t srv;
+	zx_koid_t koid;
 
 	if (zx_channel_create(0, &a, &c.b) != ZX_OK)
 		return;
+	koid = koid_of(a);
 	if (pthread_create(&srv, NULL, call_cell_server, &c)) {
 		zx_handle_close(a);
 		zx_handle_close(c.b);
@@ -997,6 +1001,13 @@ static void op_call_cell(struct worker *w)
 		zx_status_t st = zx_channel_call(a, 0, zx_deadline_after(ZX_MSEC(50)), &args,
 						 &ab, &ah);
 
+		/*
+		 * Chaos may close fd a and reuse it for another channel while
+		 * the call is parked; CALL_FINISH then rightly finds no call
+		 * there.  Through the channel it parked on, it must.
+		 */
+		if (st == ZX_ERR_BAD_STATE && koid_of(a) != koid)
+			st = ZX_ERR_BAD_HANDLE;
 		check("call cell", st, A_CALL);
 		if (st == ZX_OK && ah == 1)
 			zx_handle_close(hs[0]);
