@@ -2,16 +2,19 @@
 #
 # zx: Zircon channels for Linux processes (kernel module + libzx).
 #
-#   make [all]        build the module, libzx, the selftests and the examples
+#   make [all]        build the module, libzx, the selftests and the examples,
+#                     and a 32-bit (-m32) libzx.a and selftests in build/m32
 #   make module       kmod/zx.ko only (W=1 and C=1 reach kbuild; KDIR=...)
+#   make m32          the 32-bit libzx.a and selftests only
 #   make deps         install the Debian packages the project needs (apt)
-#   make check        deps + all + lint, then the selftests and 30 s of the
-#                     fuzzer in a VM (QEMU) with the distro kernel
-#   make check-debug  the same, longer fuzzing and the fail-nth sweep, on a
-#                     KASAN + lockdep + kmemleak kernel built once (cached)
+#   make check        deps + all + lint, then in a VM (QEMU) with the distro
+#                     kernel the selftests, the same selftests built 32-bit
+#                     (TAP names m32/...) and 30 s of the fuzzer
+#   make check-debug  the 64-bit selftests, longer fuzzing and the fail-nth sweep,
+#                     on a KASAN + lockdep + kmemleak kernel built once (cached)
 #   make check-kcsan  the selftests and the fuzzer on a KCSAN kernel
 #   make demo         deps + all, then run examples/demo in a VM
-#   make vm-check     run the selftests in a VM, no deps/build step
+#   make vm-check     what make check runs in the VM, no deps/build step
 #   make vm-demo      run examples/demo in a VM, no deps/build step
 #   make checkpatch   checkpatch.pl --strict on the module and the UAPI header
 #   make lint         checkpatch, W=1 + sparse without warnings, memcg
@@ -50,10 +53,13 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
 # Sources only: kbuild generates kmod/*.mod.c.
 CHECKPATCH_FILES := $(sort $(filter-out %.mod.c,$(wildcard kmod/*.[ch]))) uapi/linux/zx.h
 
-.PHONY: all module libzx selftests examples fuzz deps check demo vm-check vm-demo \
-	check-debug check-kcsan checkpatch lint lint-kbuild linux-source clean help
+.PHONY: all module libzx selftests examples fuzz m32 libzx-m32 selftests-m32 deps \
+	check demo vm-check vm-demo check-debug check-kcsan checkpatch lint \
+	lint-kbuild linux-source clean help
 
-all: module libzx selftests examples fuzz
+# M32=0 leaves the 32-bit build and suite out of all and vm-check.
+M32 ?= 1
+all: module libzx selftests examples fuzz $(if $(filter 1,$(M32)),m32)
 
 module:
 	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
@@ -66,6 +72,27 @@ libzx:
 
 selftests: libzx $(LINUX_SRC_STAMP)
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR)
+
+# The 32-bit build: the same sources for i386 (gcc-multilib), a static
+# libzx and the selftests linked against it, all below build/m32 so that
+# the 64-bit build in libzx/ and selftests/zx/ is left alone.  x32 is not
+# supported (docs/32-bit.md).
+M32_DIR := $(CURDIR)/build/m32
+M32_CC := $(CC) -m32
+# The 6.1 kselftest_harness.h casts assertion operands to intmax_t, which
+# for ASSERT_NE(NULL, p) is a pointer-to-int cast of another size on ILP32:
+# that warning is the harness's, not ours.
+M32_SELFTESTS := -C selftests KSFT_DIR=$(KSFT_DIR) O=$(M32_DIR)/selftests \
+	LIBZX_A=$(M32_DIR)/libzx/libzx.a CC="$(M32_CC)" \
+	EXTRA_CFLAGS=-Wno-pointer-to-int-cast
+
+m32: libzx-m32 selftests-m32
+
+libzx-m32:
+	$(MAKE) -C libzx O=$(M32_DIR)/libzx CC="$(M32_CC)" static
+
+selftests-m32: libzx-m32 $(LINUX_SRC_STAMP)
+	$(MAKE) $(M32_SELFTESTS)
 
 examples: libzx
 	$(MAKE) -C examples
@@ -96,9 +123,13 @@ demo:
 	@$(MAKE) vm-demo
 
 # The last line of vm-check's output is "N passed, N failed, N skipped".
+# One boot: the selftests, then their 32-bit build, then the fuzzer.  The
+# debug tiers run tools/vm/run.sh without VM_M32_TESTS: their kernels
+# have no 32-bit support.
 FUZZ_SECONDS ?= 30
 vm-check:
-	@VM_TOOL_TESTS="tools/fuzz/zxfuzz -t $(FUZZ_SECONDS)" tools/vm/run.sh --tests
+	@VM_M32_TESTS="$(if $(filter 1,$(M32)),$$($(MAKE) -s $(M32_SELFTESTS) print-tests))" \
+		VM_TOOL_TESTS="tools/fuzz/zxfuzz -t $(FUZZ_SECONDS)" tools/vm/run.sh --tests
 
 # The debug tiers (tools/kdebug/run.sh): each ends with the same summary.
 check-debug:

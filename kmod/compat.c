@@ -11,8 +11,10 @@
  *
  * (zx_channel_call_etc_args_t has the second layout.)  This file reads
  * their ILP32 forms and widens them into the LP64 ones the rest of the
- * module uses.  x32 processes are refused by the ioctl layer: their
- * layouts would be the same, but nothing tests them.
+ * module uses.  The third difference, the size_t counts zx_object_get_info
+ * stores, ioctl.c handles where it stores them.  x32 processes are refused
+ * by the ioctl layer: their layouts would be the same, but nothing tests
+ * them.
  */
 
 #include <linux/compat.h>

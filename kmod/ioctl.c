@@ -284,27 +284,32 @@ static long zx_ioctl_signal(struct file *file, void __user *uarg, bool peer)
 				     args.set_mask);
 }
 
+/* A size_t count of zx_object_get_info: 4 bytes for 32-bit callers. */
+static int zx_ioctl_put_size(u64 uptr, u64 value, bool compat)
+{
+	return compat ? zx_put_u32(uptr, value) : zx_put_u64(uptr, value);
+}
+
 /*
  * Write one fixed-size record the way zx_object_get_info does: a buffer
  * that is too small gets actual = 0, avail = 1 and BUFFER_TOO_SMALL.
  */
 static long zx_ioctl_info_record(const struct zxu_ioc_get_info *args,
-				 const void *rec, size_t size)
+				 const void *rec, size_t size, bool compat)
 {
-	if (args->buffer_size < size) {
-		if (zx_put_u64(args->actual, 0) || zx_put_u64(args->avail, 1))
-			return -EFAULT;
-		return -EMSGSIZE;
-	}
-	if (copy_to_user(u64_to_user_ptr(args->buffer), rec, size))
+	u64 actual = args->buffer_size < size ? 0 : 1;
+
+	if (actual && copy_to_user(u64_to_user_ptr(args->buffer), rec, size))
 		return -EFAULT;
-	if (zx_put_u64(args->actual, 1) || zx_put_u64(args->avail, 1))
+	if (zx_ioctl_put_size(args->actual, actual, compat) ||
+	    zx_ioctl_put_size(args->avail, 1, compat))
 		return -EFAULT;
-	return 0;
+	return actual ? 0 : -EMSGSIZE;
 }
 
 /* ZX_IOC_OBJECT_GET_INFO: the topics are views of fields that never change */
-static long zx_ioctl_get_info(struct file *file, void __user *uarg)
+static long zx_ioctl_get_info(struct file *file, void __user *uarg,
+			      bool compat)
 {
 	struct zx_handle *h = file->private_data;
 	struct zx_object *obj = h->obj;
@@ -327,7 +332,8 @@ static long zx_ioctl_get_info(struct file *file, void __user *uarg)
 			.props = ZXU_OBJ_PROP_WAITABLE,
 		};
 
-		return zx_ioctl_info_record(&args, &info, sizeof(info));
+		return zx_ioctl_info_record(&args, &info, sizeof(info),
+					    compat);
 	}
 	case ZXU_INFO_HANDLE_COUNT: {
 		u32 count;
@@ -335,7 +341,8 @@ static long zx_ioctl_get_info(struct file *file, void __user *uarg)
 		if (!(h->rights & ZXU_RIGHT_INSPECT))
 			return -EACCES;
 		count = atomic_read(&obj->handle_count);
-		return zx_ioctl_info_record(&args, &count, sizeof(count));
+		return zx_ioctl_info_record(&args, &count, sizeof(count),
+					    compat);
 	}
 	default:
 		return -EOPNOTSUPP;
@@ -655,7 +662,7 @@ static long zx_ioctl_handle_cmd(struct file *file, unsigned int cmd,
 	case ZX_IOC_OBJECT_SIGNAL_PEER:
 		return zx_ioctl_signal(file, uarg, true);
 	case ZX_IOC_OBJECT_GET_INFO:
-		return zx_ioctl_get_info(file, uarg);
+		return zx_ioctl_get_info(file, uarg, compat);
 	case ZX_IOC_CHANNEL_WRITE:
 		return zx_ioctl_channel_write(file, uarg, false, compat);
 	case ZX_IOC_CHANNEL_WRITE_ETC:

@@ -10,6 +10,9 @@ set -euo pipefail
 pkgs=(
 	# toolchain, kbuild and sparse (make C=1)
 	gcc make libc6-dev bc flex bison libelf-dev pkg-config perl sparse
+	# the 32-bit (-m32) libzx and selftests: i386 libc, libgcc and crt
+	# files for gcc (pulls in libc6-dev-i386)
+	gcc-multilib
 	# the distro kernel: headers to build against, image to boot in QEMU
 	linux-image-amd64 linux-headers-amd64 kmod
 	# kselftest harness and checkpatch.pl are extracted from this

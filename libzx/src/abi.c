@@ -70,71 +70,81 @@ _Static_assert(sizeof(zx_time_t) == sizeof(__s64), "zx_time_t");
 _Static_assert(sizeof(zx_koid_t) == sizeof(__u64), "zx_koid_t");
 _Static_assert((zx_time_t)-1 < 0, "zx_time_t must be signed");
 
-/* Structures: same size, same field offsets and sizes */
+/*
+ * Structures: same size, and each named field at the same offset with the
+ * same size.  ZXI_LAYOUT(zt, ut, f...) checks the size and 1-5 or 8
+ * fields (the counts in use); ZXI_FIELD2 pairs fields whose names differ.
+ */
 #define ZXI_FIELD2(zt, ut, zf, uf)                                         \
 	_Static_assert(offsetof(zt, zf) == offsetof(struct ut, uf) &&       \
 			       sizeof(((zt *)0)->zf) ==                     \
 				       sizeof(((struct ut *)0)->uf),        \
 		       #zt "." #zf " != " #ut "." #uf)
 #define ZXI_FIELD(zt, ut, f) ZXI_FIELD2(zt, ut, f, f)
-#define ZXI_SIZE(zt, ut) \
-	_Static_assert(sizeof(zt) == sizeof(struct ut), "sizeof " #zt " != " #ut)
+#define ZXI_F1(zt, ut, f) ZXI_FIELD(zt, ut, f)
+#define ZXI_F2(zt, ut, f, ...) ZXI_F1(zt, ut, f); ZXI_F1(zt, ut, __VA_ARGS__)
+#define ZXI_F3(zt, ut, a, ...) ZXI_F1(zt, ut, a); ZXI_F2(zt, ut, __VA_ARGS__)
+#define ZXI_F4(zt, ut, a, b, ...) ZXI_F2(zt, ut, a, b); ZXI_F2(zt, ut, __VA_ARGS__)
+#define ZXI_F5(zt, ut, a, ...) ZXI_F1(zt, ut, a); ZXI_F4(zt, ut, __VA_ARGS__)
+#define ZXI_F8(zt, ut, a, b, c, d, ...) \
+	ZXI_F4(zt, ut, a, b, c, d); ZXI_F4(zt, ut, __VA_ARGS__)
+#define ZXI_NARGS(...) ZXI_NARGS_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define ZXI_NARGS_(a, b, c, d, e, f, g, h, n, ...) n
+#define ZXI_CAT(a, b) ZXI_CAT_(a, b)
+#define ZXI_CAT_(a, b) a##b
+#define ZXI_LAYOUT(zt, ut, ...)                                            \
+	_Static_assert(sizeof(zt) == sizeof(struct ut),                    \
+		       "sizeof " #zt " != " #ut);                          \
+	ZXI_CAT(ZXI_F, ZXI_NARGS(__VA_ARGS__))(zt, ut, __VA_ARGS__)
 
-ZXI_SIZE(zx_handle_disposition_t, zxu_handle_disposition);
-ZXI_FIELD(zx_handle_disposition_t, zxu_handle_disposition, operation);
-ZXI_FIELD(zx_handle_disposition_t, zxu_handle_disposition, handle);
-ZXI_FIELD(zx_handle_disposition_t, zxu_handle_disposition, type);
-ZXI_FIELD(zx_handle_disposition_t, zxu_handle_disposition, rights);
-ZXI_FIELD(zx_handle_disposition_t, zxu_handle_disposition, result);
-
-ZXI_SIZE(zx_handle_info_t, zxu_handle_info);
-ZXI_FIELD(zx_handle_info_t, zxu_handle_info, handle);
-ZXI_FIELD(zx_handle_info_t, zxu_handle_info, type);
-ZXI_FIELD(zx_handle_info_t, zxu_handle_info, rights);
-ZXI_FIELD(zx_handle_info_t, zxu_handle_info, unused);
-
-ZXI_SIZE(zx_wait_item_t, zxu_wait_item);
-ZXI_FIELD(zx_wait_item_t, zxu_wait_item, handle);
-ZXI_FIELD(zx_wait_item_t, zxu_wait_item, waitfor);
-ZXI_FIELD(zx_wait_item_t, zxu_wait_item, pending);
-
-ZXI_SIZE(zx_info_handle_basic_t, zxu_info_handle_basic);
-ZXI_FIELD(zx_info_handle_basic_t, zxu_info_handle_basic, koid);
-ZXI_FIELD(zx_info_handle_basic_t, zxu_info_handle_basic, rights);
-ZXI_FIELD(zx_info_handle_basic_t, zxu_info_handle_basic, type);
-ZXI_FIELD(zx_info_handle_basic_t, zxu_info_handle_basic, related_koid);
-ZXI_FIELD(zx_info_handle_basic_t, zxu_info_handle_basic, props);
+ZXI_LAYOUT(zx_handle_disposition_t, zxu_handle_disposition,
+	   operation, handle, type, rights, result);
+ZXI_LAYOUT(zx_handle_info_t, zxu_handle_info, handle, type, rights, unused);
+ZXI_LAYOUT(zx_wait_item_t, zxu_wait_item, handle, waitfor, pending);
+ZXI_LAYOUT(zx_info_handle_basic_t, zxu_info_handle_basic,
+	   koid, rights, type, related_koid, props);
 ZXI_FIELD2(zx_info_handle_basic_t, zxu_info_handle_basic, padding1, padding);
 
 _Static_assert(sizeof(zx_info_handle_count_t) == sizeof(__u32),
 	       "zx_info_handle_count_t is one __u32");
 
 /*
- * Structures holding pointers have the zxu_ (LP64) layout only where
- * pointers are 64-bit.  ILP32 callers' layouts differ and are translated by
- * the kernel (compat_ioctl); libzx passes them through untouched.
+ * The two structures that hold pointers and that the kernel reads through
+ * a pointer in an ioctl block (the blocks themselves are the same for 32-
+ * and 64-bit callers: every pointer travels as a __u64).  On LP64 they are
+ * the uapi's zxu_ structures; for a 32-bit process the kernel's
+ * compat_ioctl reads zx_channel_iovec_t arrays and zx_channel_call_args_t
+ * in their ILP32 layout, pinned here so that libzx and the kernel cannot
+ * drift apart.  x32 (ILP32 pointers on the x86-64 syscall ABI) is neither:
+ * the module refuses it, so libzx does not build for it.
  */
-#if UINTPTR_MAX == UINT64_MAX
-ZXI_SIZE(zx_channel_iovec_t, zxu_channel_iovec);
-ZXI_FIELD(zx_channel_iovec_t, zxu_channel_iovec, buffer);
-ZXI_FIELD(zx_channel_iovec_t, zxu_channel_iovec, capacity);
-ZXI_FIELD(zx_channel_iovec_t, zxu_channel_iovec, reserved);
+#define ZXI_CALL_ARGS_FIELDS wr_bytes, wr_handles, rd_bytes, rd_handles, \
+	wr_num_bytes, wr_num_handles, rd_num_bytes, rd_num_handles
+#if defined(__x86_64__) && defined(__ILP32__)
+#error "x32 is not supported (the zx module refuses x32 processes)"
+#elif UINTPTR_MAX == UINT64_MAX
+ZXI_LAYOUT(zx_channel_iovec_t, zxu_channel_iovec, buffer, capacity, reserved);
+ZXI_LAYOUT(zx_channel_call_args_t, zxu_channel_call_args, ZXI_CALL_ARGS_FIELDS);
+ZXI_LAYOUT(zx_channel_call_etc_args_t, zxu_channel_call_args,
+	   ZXI_CALL_ARGS_FIELDS);
 
-#define ZXI_CALL_ARGS(zt)                                          \
-	ZXI_SIZE(zt, zxu_channel_call_args);                       \
-	ZXI_FIELD(zt, zxu_channel_call_args, wr_bytes);            \
-	ZXI_FIELD(zt, zxu_channel_call_args, wr_handles);          \
-	ZXI_FIELD(zt, zxu_channel_call_args, rd_bytes);            \
-	ZXI_FIELD(zt, zxu_channel_call_args, rd_handles);          \
-	ZXI_FIELD(zt, zxu_channel_call_args, wr_num_bytes);        \
-	ZXI_FIELD(zt, zxu_channel_call_args, wr_num_handles);      \
-	ZXI_FIELD(zt, zxu_channel_call_args, rd_num_bytes);        \
-	ZXI_FIELD(zt, zxu_channel_call_args, rd_num_handles)
-ZXI_CALL_ARGS(zx_channel_call_args_t);
-ZXI_CALL_ARGS(zx_channel_call_etc_args_t);
-
-/* get_info's actual/avail are size_t * in the C API, __u64 * in the ABI. */
+/* get_info's actual/avail: the kernel stores 8 bytes for LP64 callers. */
 _Static_assert(sizeof(size_t) == sizeof(__u64), "LP64 size_t");
+#else
+/*
+ * ILP32: 4-byte pointers and no padding, the layout compat_ioctl reads;
+ * it stores get_info's actual/avail as 4-byte counts.
+ */
+_Static_assert(sizeof(size_t) == sizeof(__u32), "ILP32 size_t");
+_Static_assert(sizeof(zx_channel_iovec_t) == 12 &&
+		       offsetof(zx_channel_iovec_t, capacity) == 4 &&
+		       offsetof(zx_channel_iovec_t, reserved) == 8,
+	       "ILP32 zx_channel_iovec_t");
+_Static_assert(sizeof(zx_channel_call_args_t) == 32 &&
+		       offsetof(zx_channel_call_args_t, wr_num_bytes) == 16 &&
+		       sizeof(zx_channel_call_etc_args_t) == 32 &&
+		       offsetof(zx_channel_call_etc_args_t, wr_num_bytes) == 16,
+	       "ILP32 zx_channel_call{,_etc}_args_t");
 #endif
 
 /*

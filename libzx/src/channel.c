@@ -2,27 +2,6 @@
 /* zx_channel_*: create on /dev/zx, everything else on the endpoint's fd. */
 #include "zx_private.h"
 
-/* See zx_private.h. */
-zx_status_t zxi_create(unsigned long cmd, uint32_t options, zx_handle_t *out0,
-		       zx_handle_t *out1)
-{
-	/* The kernel stores the handles itself: a bad out pointer is its
-	 * INVALID_ARGS, with nothing created. */
-	struct zxu_ioc_create args = {
-		.options = options,
-		.out = { zxi_ptr(out0), zxi_ptr(out1) },
-	};
-	zx_status_t st;
-	int ctl;
-
-	st = zxi_open_ctl(&ctl);
-	if (st != ZX_OK)
-		return st;
-	st = zxi_ioctl(ctl, cmd, &args, false);
-	zxi_close_ctl(ctl);
-	return st;
-}
-
 zx_status_t zx_channel_create(uint32_t options, zx_handle_t *out0,
 			      zx_handle_t *out1)
 {
@@ -51,14 +30,8 @@ static zx_status_t zxi_write(zx_handle_t handle, unsigned long cmd,
 			     uint32_t num_bytes, const void *handles,
 			     uint32_t num_handles)
 {
-	struct zxu_ioc_channel_write args = {
-		.bytes = zxi_ptr(bytes),
-		.handles = zxi_ptr(handles),
-		.num_bytes = num_bytes,
-		.num_handles = num_handles,
-		.options = options,
-		.handle = handle,
-	};
+	struct zxu_ioc_channel_write args = zxi_write_block(
+		handle, options, bytes, num_bytes, handles, num_handles);
 	int err;
 
 	if (zxi_handle_ok(handle)) {
@@ -101,16 +74,9 @@ static zx_status_t zxi_read(zx_handle_t handle, unsigned long cmd,
 			    uint32_t num_bytes, uint32_t num_handles,
 			    uint32_t *actual_bytes, uint32_t *actual_handles)
 {
-	struct zxu_ioc_channel_read args = {
-		.bytes = zxi_ptr(bytes),
-		.handles = zxi_ptr(handles),
-		.actual_bytes = zxi_ptr(actual_bytes),
-		.actual_handles = zxi_ptr(actual_handles),
-		.num_bytes = num_bytes,
-		.num_handles = num_handles,
-		.options = options,
-		.reserved = 0,
-	};
+	struct zxu_ioc_channel_read args = zxi_read_block(
+		options, bytes, handles, num_bytes, num_handles, actual_bytes,
+		actual_handles);
 
 	if (!zxi_handle_ok(handle))
 		return ZX_ERR_BAD_HANDLE;
@@ -137,10 +103,11 @@ zx_status_t zx_channel_read_etc(zx_handle_t handle, uint32_t options,
 }
 
 /*
- * The caller's zx_channel_call{,_etc}_args_t goes to the kernel by address
- * (it has the zxu_channel_call_args layout on LP64; ILP32 layouts are the
- * kernel's compat_ioctl business).  `handle` tells the kernel which fd the
- * call runs on, so that closing it from another thread cancels the call.
+ * The caller's zx_channel_call{,_etc}_args_t goes to the kernel by address,
+ * as it is: on LP64 it has the zxu_channel_call_args layout, and for a
+ * 32-bit process the kernel's compat_ioctl reads the ILP32 layout (abi.c
+ * pins both).  `handle` tells the kernel which fd the call runs on, so
+ * that closing it from another thread cancels the call.
  */
 static zx_status_t zxi_call(zx_handle_t handle, unsigned long cmd,
 			    uint32_t options, zx_time_t deadline,

@@ -1,49 +1,51 @@
 /* SPDX-License-Identifier: MIT */
-/* The per-call /dev/zx control fd (libzx keeps no fd between calls). */
+/* The calls that go to /dev/zx rather than to a handle's own fd. */
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "zx_private.h"
 
-zx_status_t zxi_open_ctl(int *fd)
+/*
+ * open() errnos that mean there is no zx driver to talk to: no /dev/zx
+ * node, or a node with no module behind it.  A Zircon caller cannot load a
+ * module, and nothing will change if it retries, so these are
+ * ZX_ERR_NOT_SUPPORTED: not the uapi table's ZX_ERR_NOT_FOUND for ENOENT,
+ * which answers a lookup of something the module knows about, and not
+ * ZX_ERR_UNAVAILABLE, which in Zircon means "try again later".  Every
+ * other errno of open() (EACCES, EMFILE, ENOMEM, ...) means what the table
+ * says it means for the ioctls.
+ */
+static bool zxi_no_driver(int err)
 {
-	int f;
-
-	do
-		f = open("/dev/" ZXU_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	while (f < 0 && errno == EINTR);
-	if (f >= 0) {
-		*fd = f;
-		return ZX_OK;
-	}
-	switch (errno) {
-	/*
-	 * No /dev/zx (or no driver behind it): the module is not loaded, so
-	 * zx objects are not supported on this system.  Documented choice:
-	 * ZX_ERR_NOT_SUPPORTED (rather than ZX_ERR_UNAVAILABLE, which in
-	 * Zircon means "retry later").
-	 */
-	case ENOENT:
-	case ENODEV:
-	case ENXIO:
-	case ENOTDIR:
-		return ZX_ERR_NOT_SUPPORTED;
-	case EACCES:
-	case EPERM:
-	case EROFS:
-		return ZX_ERR_ACCESS_DENIED;
-	case EMFILE:
-	case ENFILE:
-		return ZX_ERR_NO_RESOURCES;
-	case ENOMEM:
-		return ZX_ERR_NO_MEMORY;
-	default:
-		return ZX_ERR_INTERNAL;
-	}
+	return err == ENOENT || err == ENOTDIR || err == ENODEV || err == ENXIO;
 }
 
-void zxi_close_ctl(int fd)
+zx_status_t zxi_ctl_ioctl(unsigned long cmd, void *arg, bool retry_eintr)
 {
-	/* The control fd owns no zx object; nothing to report. */
+	zx_status_t st;
+	int fd, err;
+
+	do
+		fd = open("/dev/" ZXU_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		err = errno;
+		return zxi_no_driver(err) ? ZX_ERR_NOT_SUPPORTED
+					  : zxi_status_from_errno(err);
+	}
+	st = zxi_ioctl(fd, cmd, arg, retry_eintr);
+	/* The control fd owns no zx object: nothing to report. */
 	(void)close(fd);
+	return st;
+}
+
+zx_status_t zxi_create(unsigned long cmd, uint32_t options, zx_handle_t *out0,
+		       zx_handle_t *out1)
+{
+	struct zxu_ioc_create args = {
+		.options = options,
+		.out = { zxi_ptr(out0), zxi_ptr(out1) },
+	};
+
+	return zxi_ctl_ioctl(cmd, &args, false);
 }

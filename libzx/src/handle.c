@@ -23,18 +23,8 @@ zx_status_t zx_handle_close_many(const zx_handle_t *handles, size_t num_handles)
 		.handles = zxi_ptr(handles),
 		.num_handles = (__u64)num_handles,
 	};
-	zx_status_t st;
-	int ctl;
 
-	/* Nothing to close: Zircon returns ZX_OK without reading the array. */
-	if (num_handles == 0)
-		return ZX_OK;
-	st = zxi_open_ctl(&ctl);
-	if (st != ZX_OK)
-		return st;
-	st = zxi_ioctl(ctl, ZX_IOC_HANDLE_CLOSE_MANY, &args, false);
-	zxi_close_ctl(ctl);
-	return st;
+	return zxi_ctl_ioctl(ZX_IOC_HANDLE_CLOSE_MANY, &args, false);
 }
 
 static zx_status_t zxi_dup(zx_handle_t handle, unsigned long cmd,

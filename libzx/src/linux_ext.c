@@ -14,22 +14,11 @@ static zx_status_t zxi_reply_read(zx_handle_t handle, uint32_t flags,
 				  uint32_t *actual_handles, zx_time_t deadline)
 {
 	struct zxu_ioc_reply_read args = {
-		.wr = {
-			.bytes = zxi_ptr(wr_bytes),
-			.handles = zxi_ptr(wr_handles),
-			.num_bytes = wr_num_bytes,
-			.num_handles = wr_num_handles,
-			.handle = handle,
-		},
-		.rd = {
-			.bytes = zxi_ptr(rd_bytes),
-			.handles = zxi_ptr(rd_handles),
-			.actual_bytes = zxi_ptr(actual_bytes),
-			.actual_handles = zxi_ptr(actual_handles),
-			.num_bytes = rd_num_bytes,
-			.num_handles = rd_num_handles,
-			.options = rd_options,
-		},
+		.wr = zxi_write_block(handle, 0, wr_bytes, wr_num_bytes,
+				      wr_handles, wr_num_handles),
+		.rd = zxi_read_block(rd_options, rd_bytes, rd_handles,
+				     rd_num_bytes, rd_num_handles, actual_bytes,
+				     actual_handles),
 		.deadline = deadline,
 		.handle = handle,
 		.flags = flags,

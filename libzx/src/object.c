@@ -26,22 +26,13 @@ zx_status_t zx_object_wait_many(zx_wait_item_t *items, size_t num_items,
 		.num_items = (__u64)num_items,
 		.deadline = deadline,
 	};
-	zx_status_t st;
-	int ctl;
 
-	if (num_items == 0) {
-		/* Zircon: a plain sleep; the items are not looked at. */
-		zxi_sleep_until(deadline);
-		return ZX_ERR_TIMED_OUT;
-	}
-	if (num_items > ZX_WAIT_MANY_MAX_ITEMS)
-		return ZX_ERR_OUT_OF_RANGE;
-	st = zxi_open_ctl(&ctl);
-	if (st != ZX_OK)
-		return st;
-	st = zxi_ioctl(ctl, ZX_IOC_OBJECT_WAIT_MANY, &args, true);
-	zxi_close_ctl(ctl);
-	return st;
+	/*
+	 * The kernel sleeps on 0 items and refuses more than the maximum
+	 * before it reads any; the deadline is absolute, so restarting
+	 * after EINTR is exact.
+	 */
+	return zxi_ctl_ioctl(ZX_IOC_OBJECT_WAIT_MANY, &args, true);
 }
 
 static zx_status_t zxi_signal(zx_handle_t handle, unsigned long cmd,
@@ -83,48 +74,22 @@ zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic,
 
 	if (!zxi_handle_ok(handle))
 		return ZX_ERR_BAD_HANDLE;
-#if SIZE_MAX == UINT64_MAX
-	/* size_t is the kernel's __u64 count: the kernel writes them itself. */
+	/*
+	 * The kernel stores the counts as the caller's size_t: 8 bytes for
+	 * 64-bit processes, 4 for 32-bit ones (compat_ioctl).
+	 */
 	args.actual = zxi_ptr(actual);
 	args.avail = zxi_ptr(avail);
 	return zxi_ioctl((int)handle, ZX_IOC_OBJECT_GET_INFO, &args, false);
-#else
-	{
-		/*
-		 * ILP32: size_t is 4 bytes, the ABI writes 8.  Let the kernel
-		 * write locals and copy back what it wrote (the sentinel can
-		 * never be a count).  Only here does libzx store through
-		 * actual/avail; a wild pointer crashes instead of giving
-		 * ZX_ERR_INVALID_ARGS.
-		 */
-		const __u64 unset = ~(__u64)0;
-		__u64 a = unset, v = unset;
-		zx_status_t st;
-
-		args.actual = actual ? zxi_ptr(&a) : 0;
-		args.avail = avail ? zxi_ptr(&v) : 0;
-		st = zxi_ioctl((int)handle, ZX_IOC_OBJECT_GET_INFO, &args,
-			       false);
-		if (actual && a != unset)
-			*actual = a > SIZE_MAX ? SIZE_MAX : (size_t)a;
-		if (avail && v != unset)
-			*avail = v > SIZE_MAX ? SIZE_MAX : (size_t)v;
-		return st;
-	}
-#endif
 }
 
 zx_status_t zx_event_create(uint32_t options, zx_handle_t *out)
 {
-	if (!out)
-		return ZX_ERR_INVALID_ARGS;
 	return zxi_create(ZX_IOC_EVENT_CREATE, options, out, NULL);
 }
 
 zx_status_t zx_eventpair_create(uint32_t options, zx_handle_t *out0,
 				zx_handle_t *out1)
 {
-	if (!out0 || !out1)
-		return ZX_ERR_INVALID_ARGS;
 	return zxi_create(ZX_IOC_EVENTPAIR_CREATE, options, out0, out1);
 }

@@ -19,7 +19,7 @@ zx_time_t zx_deadline_after(zx_duration_t nanoseconds)
 	return zx_time_add_duration(zx_clock_get_monotonic(), nanoseconds);
 }
 
-void zxi_sleep_until(zx_time_t deadline)
+zx_status_t zx_nanosleep(zx_time_t deadline)
 {
 	/* Largest tv_sec this time_t can hold. */
 	const zx_time_t max_sec = sizeof(time_t) >= sizeof(int64_t)
@@ -31,7 +31,7 @@ void zxi_sleep_until(zx_time_t deadline)
 
 	/* The monotonic clock is never negative: already expired. */
 	if (deadline <= 0)
-		return;
+		return ZX_OK;
 	clamped = deadline / 1000000000 > max_sec;
 	ts.tv_sec = (time_t)(clamped ? max_sec : deadline / 1000000000);
 	ts.tv_nsec = clamped ? 0 : (long)(deadline % 1000000000);
@@ -40,15 +40,9 @@ void zxi_sleep_until(zx_time_t deadline)
 		if (r == EINTR)
 			continue;	/* absolute deadline: retry is exact */
 		if (r != 0)
-			return;		/* cannot happen; never spin */
+			return ZX_OK;	/* cannot happen; never spin */
 		if (clamped)
 			continue;	/* past what time_t can express */
-		return;
+		return ZX_OK;
 	}
-}
-
-zx_status_t zx_nanosleep(zx_time_t deadline)
-{
-	zxi_sleep_until(deadline);
-	return ZX_OK;
 }

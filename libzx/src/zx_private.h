@@ -37,7 +37,13 @@ static inline __u64 zxi_ptr(const volatile void *p)
 	return (__u64)(uintptr_t)p;
 }
 
-/* Values that can never be handles: 0 (ZX_HANDLE_INVALID) and > INT32_MAX. */
+/*
+ * Values that can never be handles: 0 (ZX_HANDLE_INVALID) and > INT32_MAX.
+ * Decided here rather than left to the kernel's EBADF: fd 0 is whatever
+ * file the process has there (even a zx handle moved there with dup2()),
+ * which ZX_HANDLE_INVALID must never reach, and zx_channel_write() must
+ * know that the kernel never saw the call (see channel.c).
+ */
 static inline bool zxi_handle_ok(zx_handle_t h)
 {
 	return h != ZX_HANDLE_INVALID && h <= (zx_handle_t)INT32_MAX;
@@ -72,25 +78,54 @@ static inline zx_status_t zxi_ioctl(int fd, unsigned long cmd, void *arg,
 }
 
 /*
- * Open /dev/zx (O_RDWR|O_CLOEXEC) for one call; the caller closes it with
- * zxi_close_ctl().  A missing node or module gives ZX_ERR_NOT_SUPPORTED.
+ * One ioctl on /dev/zx, opened (O_RDWR|O_CLOEXEC) for this call only and
+ * closed again: libzx keeps no fd between calls.  A missing module gives
+ * ZX_ERR_NOT_SUPPORTED (ctl.c says why).
  */
-ZXI_HIDDEN zx_status_t zxi_open_ctl(int *fd);
-ZXI_HIDDEN void zxi_close_ctl(int fd);
+ZXI_HIDDEN zx_status_t zxi_ctl_ioctl(unsigned long cmd, void *arg,
+				     bool retry_eintr);
 
 /*
- * The three creation calls: open /dev/zx, ioctl(cmd) with a zx_create_args
- * block, close.  The uapi returns the new handles in the argument block (not
- * through user pointers), so libzx itself stores them to *out0 / *out1 (out1
- * may be NULL for one-handle objects): the one place where the ABI forces
- * libzx to write through caller pointers.  The public calls reject NULL
- * before anything is created; a wild non-NULL pointer crashes instead of
- * yielding ZX_ERR_INVALID_ARGS.
+ * The three creation calls (ctl.c).  The kernel stores the new handles
+ * through out0 / out1 itself (out1 is NULL for one-handle objects), so a
+ * bad pointer is its ZX_ERR_INVALID_ARGS with nothing created.
  */
 ZXI_HIDDEN zx_status_t zxi_create(unsigned long cmd, uint32_t options,
 				  zx_handle_t *out0, zx_handle_t *out1);
 
-/* Sleep until the absolute CLOCK_MONOTONIC deadline (ns); EINTR-proof. */
-ZXI_HIDDEN void zxi_sleep_until(zx_time_t deadline);
+/*
+ * The write and read halves of the channel ioctls, shared by
+ * zx_channel_{write,read}* and the zxl_ calls whose blocks embed them.
+ */
+static inline struct zxu_ioc_channel_write
+zxi_write_block(zx_handle_t handle, uint32_t options, const void *bytes,
+		uint32_t num_bytes, const void *handles, uint32_t num_handles)
+{
+	return (struct zxu_ioc_channel_write){
+		.bytes = zxi_ptr(bytes),
+		.handles = zxi_ptr(handles),
+		.num_bytes = num_bytes,
+		.num_handles = num_handles,
+		.options = options,
+		.handle = handle,
+	};
+}
+
+static inline struct zxu_ioc_channel_read
+zxi_read_block(uint32_t options, void *bytes, void *handles,
+	       uint32_t num_bytes, uint32_t num_handles,
+	       uint32_t *actual_bytes, uint32_t *actual_handles)
+{
+	return (struct zxu_ioc_channel_read){
+		.bytes = zxi_ptr(bytes),
+		.handles = zxi_ptr(handles),
+		.actual_bytes = zxi_ptr(actual_bytes),
+		.actual_handles = zxi_ptr(actual_handles),
+		.num_bytes = num_bytes,
+		.num_handles = num_handles,
+		.options = options,
+		.reserved = 0,
+	};
+}
 
 #endif /* LIBZX_ZX_PRIVATE_H */

@@ -36,29 +36,7 @@
 
 /* ---- signal handlers ---------------------------------------------------------- */
 
-static uint32_t g_handled;	/* SIGUSR1 handler runs */
-static uint32_t g_block;	/* the handler waits for g_release */
-static uint32_t g_in_handler;
-static uint32_t g_release;
 static uint32_t g_alarms;	/* SIGALRM handler runs */
-
-static void on_usr1(int sig)
-{
-	int saved = errno;
-
-	(void)sig;
-	__atomic_add_fetch(&g_handled, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&g_block, __ATOMIC_SEQ_CST)) {
-		__atomic_store_n(&g_in_handler, 1, __ATOMIC_SEQ_CST);
-		for (int i = 0; i < 10000 && !__atomic_load_n(&g_release, __ATOMIC_SEQ_CST); i++) {
-			struct timespec ts = { 0, 1000000 };
-
-			nanosleep(&ts, NULL);
-		}
-		__atomic_store_n(&g_in_handler, 0, __ATOMIC_SEQ_CST);
-	}
-	errno = saved;
-}
 
 static void on_alarm(int sig)
 {
@@ -68,10 +46,10 @@ static void on_alarm(int sig)
 
 static void reset_globals(void)
 {
-	__atomic_store_n(&g_handled, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&g_block, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&g_in_handler, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&g_release, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&zxc_usr1_handled, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&zxc_usr1_block, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&zxc_usr1_in_handler, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&zxc_usr1_release, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&g_alarms, 0, __ATOMIC_SEQ_CST);
 }
 
@@ -94,25 +72,34 @@ FIXTURE_VARIANT(sig) {
 FIXTURE_VARIANT_ADD(sig, sa_restart) { .sa_flags = SA_RESTART };
 FIXTURE_VARIANT_ADD(sig, no_sa_restart) { .sa_flags = 0 };
 
-FIXTURE_SETUP(sig)
+/* Also the setup and teardown of FIXTURE(storm) below. */
+static void sig_fixture_setup(struct __test_metadata *_metadata, zx_handle_t *h0,
+			      zx_handle_t *h1, pid_t *child, int sa_flags)
 {
 	reset_globals();
-	zxt_channel(_metadata, &self->h0, &self->h1);
-	self->child = -1;
-	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, on_usr1, variant->sa_flags));
-	ASSERT_EQ(0, zxc_sigaction(SIGALRM, on_alarm, variant->sa_flags));
+	zxt_channel(_metadata, h0, h1);
+	*child = -1;
+	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, zxc_on_usr1, sa_flags));
+	ASSERT_EQ(0, zxc_sigaction(SIGALRM, on_alarm, sa_flags));
 }
 
-FIXTURE_TEARDOWN(sig)
+static void sig_fixture_teardown(zx_handle_t h0, zx_handle_t h1, pid_t *child)
 {
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 
 	setitimer(ITIMER_REAL, &off, NULL);
-	zxt_kill_reap(&self->child);
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_kill_reap(child);
+	zxt_close_pair(h0, h1);
+}
+
+FIXTURE_SETUP(sig)
+{
+	sig_fixture_setup(_metadata, &self->h0, &self->h1, &self->child, variant->sa_flags);
+}
+
+FIXTURE_TEARDOWN(sig)
+{
+	sig_fixture_teardown(self->h0, self->h1, &self->child);
 }
 
 /* ---- SIGUSR1 at every stage of a call ------------------------------------------- */
@@ -139,7 +126,7 @@ struct sigsrv {
 	(s)->fail_line = __LINE__;					\
 	(s)->fail_st = (st);						\
 	(s)->fail_val = (uint32_t)(v);					\
-	__atomic_store_n(&g_release, 1, __ATOMIC_SEQ_CST);		\
+	__atomic_store_n(&zxc_usr1_release, 1, __ATOMIC_SEQ_CST);		\
 	return NULL;							\
 } while (0)
 
@@ -166,9 +153,9 @@ static void *sigsrv_fn(void *p)
 
 		switch (i % 5) {
 		case 0:		/* signal, handler ran, reply */
-			before = __atomic_load_n(&g_handled, __ATOMIC_SEQ_CST);
+			before = __atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST);
 			tgkill_(s->caller, SIGUSR1);
-			if (!zxc_wait_counter(&g_handled, before + 1, ZXC_BOUND_MS))
+			if (!zxc_wait_counter(&zxc_usr1_handled, before + 1, ZXC_BOUND_MS))
 				SS_FAIL(s, st, i);
 			s->waited_for++;
 			st = zx_channel_write(s->h, 0, &rep, sizeof(rep), NULL, 0);
@@ -182,24 +169,24 @@ static void *sigsrv_fn(void *p)
 			st = zx_channel_write(s->h, 0, &rep, sizeof(rep), NULL, 0);
 			break;
 		case 3:		/* reply while the handler runs (call parked) */
-			__atomic_store_n(&g_release, 0, __ATOMIC_SEQ_CST);
-			__atomic_store_n(&g_block, 1, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&zxc_usr1_release, 0, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&zxc_usr1_block, 1, __ATOMIC_SEQ_CST);
 			tgkill_(s->caller, SIGUSR1);
-			if (!zxc_wait_counter(&g_in_handler, 1, ZXC_BOUND_MS))
+			if (!zxc_wait_counter(&zxc_usr1_in_handler, 1, ZXC_BOUND_MS))
 				SS_FAIL(s, st, i);
 			s->waited_for++;
 			st = zx_channel_write(s->h, 0, &rep, sizeof(rep), NULL, 0);
-			__atomic_store_n(&g_block, 0, __ATOMIC_SEQ_CST);
-			__atomic_store_n(&g_release, 1, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&zxc_usr1_block, 0, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&zxc_usr1_release, 1, __ATOMIC_SEQ_CST);
 			break;
 		case 4:		/* two signals, the second one hits the resumed call */
-			before = __atomic_load_n(&g_handled, __ATOMIC_SEQ_CST);
+			before = __atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST);
 			tgkill_(s->caller, SIGUSR1);
-			if (!zxc_wait_counter(&g_handled, before + 1, ZXC_BOUND_MS))
+			if (!zxc_wait_counter(&zxc_usr1_handled, before + 1, ZXC_BOUND_MS))
 				SS_FAIL(s, st, i);
 			zxt_sleep_ms(2);
 			tgkill_(s->caller, SIGUSR1);
-			if (!zxc_wait_counter(&g_handled, before + 2, ZXC_BOUND_MS))
+			if (!zxc_wait_counter(&zxc_usr1_handled, before + 2, ZXC_BOUND_MS))
 				SS_FAIL(s, st, i);
 			s->waited_for += 2;
 			st = zx_channel_write(s->h, 0, &rep, sizeof(rep), NULL, 0);
@@ -210,6 +197,25 @@ static void *sigsrv_fn(void *p)
 		s->served++;
 	}
 	return NULL;
+}
+
+/*
+ * After the calls: the server thread @t served them all, every signal it
+ * waited for was handled (others may have merged), no reply leaked into
+ * the queue and no request was sent twice.
+ */
+static void sigsrv_check(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
+			 struct sigsrv *s, pthread_t t)
+{
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(0, s->fail_line) {
+		TH_LOG("server failed at line %d, status %d, value %u", s->fail_line,
+		       s->fail_st, s->fail_val);
+	}
+	EXPECT_EQ(s->iters, s->served);
+	EXPECT_GE(__atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST), s->waited_for);
+	ASSERT_NOTHING_QUEUED(self->h0);
+	ASSERT_NOTHING_QUEUED(self->h1);
 }
 
 TEST_F_TIMEOUT(sig, handler_during_call_loses_nothing, 120)
@@ -223,7 +229,7 @@ TEST_F_TIMEOUT(sig, handler_during_call_loses_nothing, 120)
 		zx_status_t st = zxc_call_msg(self->h0, zxt_long_deadline(), 0, i, &reply);
 
 		if (st != ZX_OK) {
-			__atomic_store_n(&g_release, 1, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&zxc_usr1_release, 1, __ATOMIC_SEQ_CST);
 			zx_handle_close(self->h0);
 			self->h0 = 0;
 			pthread_join(t, NULL);
@@ -232,17 +238,7 @@ TEST_F_TIMEOUT(sig, handler_during_call_loses_nothing, 120)
 			TH_LOG("call %u (mode %u); server line %d", i, i % 5, s.fail_line);
 		}
 	}
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	EXPECT_EQ(0, s.fail_line) {
-		TH_LOG("server failed at line %d, status %d, value %u", s.fail_line,
-		       s.fail_st, s.fail_val);
-	}
-	EXPECT_EQ(s.iters, s.served);
-	/* every signal we waited for was handled (others may have merged) */
-	EXPECT_GE(__atomic_load_n(&g_handled, __ATOMIC_SEQ_CST), s.waited_for);
-	/* no reply leaked into the queue, no request sent twice */
-	ASSERT_NOTHING_QUEUED(self->h0);
-	ASSERT_NOTHING_QUEUED(self->h1);
+	sigsrv_check(_metadata, self, &s, t);
 }
 
 /* The same with call_etc and a handle travelling both ways. */
@@ -260,9 +256,9 @@ static void *etc_sig_server(void *p)
 
 		if (st != ZX_OK || ah != 1 || m.seq != i || !zxc_is_call_txid(m.txid))
 			SS_FAIL(s, st, i);
-		before = __atomic_load_n(&g_handled, __ATOMIC_SEQ_CST);
+		before = __atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST);
 		tgkill_(s->caller, SIGUSR1);
-		if (!zxc_wait_counter(&g_handled, before + 1, ZXC_BOUND_MS))
+		if (!zxc_wait_counter(&zxc_usr1_handled, before + 1, ZXC_BOUND_MS))
 			SS_FAIL(s, st, i);
 		s->waited_for++;
 		m.check = zxc_reply_check(0, m.seq);
@@ -306,12 +302,7 @@ TEST_F_TIMEOUT(sig, handler_during_call_etc_keeps_handles, 120)
 		ASSERT_EQ(ke, zxt_koid(info.handle));
 		e = info.handle;
 	}
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	EXPECT_EQ(0, s.fail_line);
-	EXPECT_EQ(s.iters, s.served);
-	EXPECT_GE(__atomic_load_n(&g_handled, __ATOMIC_SEQ_CST), s.waited_for);
-	ASSERT_NOTHING_QUEUED(self->h0);
-	ASSERT_NOTHING_QUEUED(self->h1);
+	sigsrv_check(_metadata, self, &s, t);
 	EXPECT_EQ(ZX_OK, zx_handle_close(e));
 }
 
@@ -361,7 +352,7 @@ TEST_F_TIMEOUT(sig, deadline_kept_across_signals, 90)
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, st);
 	EXPECT_GE(end, deadline);
 	EXPECT_LT(end, deadline + ZX_SEC(5));
-	TH_LOG("%u signals sent, %u handled", ps.sent, g_handled);
+	TH_LOG("%u signals sent, %u handled", ps.sent, zxc_usr1_handled);
 	/* sent exactly once */
 	ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, &req, NULL, sizeof(req), 0, &ab, &ah));
 	EXPECT_TRUE(zxc_is_call_txid(req.txid));
@@ -408,33 +399,45 @@ static void *kick_fn(void *p)
 	return NULL;
 }
 
-TEST_F(sig, raw_interrupted_call_returns_eintr_and_finish_completes_it)
+/*
+ * A raw call on self->h0 that a signal interrupts once its request is
+ * out: EINTR whatever SA_RESTART says, the call is parked.  Returns the
+ * request's txid.
+ */
+static uint32_t park_call(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
+			  zx_time_t deadline, zx_channel_call_args_t *a, uint32_t *ab,
+			  uint32_t *ah)
 {
 	struct kicker k = { .h = self->h1, .tid = zxc_gettid() };
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
+	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, deadline, a, ab, ah));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(ZX_OK, k.st);
+	return k.txid;
+}
+
+TEST_F(sig, raw_interrupted_call_returns_eintr_and_finish_completes_it)
+{
 	struct zxc_msg m = zxc_request(0, 0), rd, rep;
-	uint32_t ab = 0xdeadbeef, ah = 0xdeadbeef;
+	uint32_t ab = 0xdeadbeef, ah = 0xdeadbeef, txid;
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	pthread_t t;
 
 	/* nothing interrupted yet: BAD_STATE */
 	EXPECT_EQ(EBADFD, raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, zxt_long_deadline(),
 				   &a, &ab, &ah));
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
-	/* EINTR whatever SA_RESTART says: the request is already out */
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
-				  &a, &ab, &ah));
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	ASSERT_EQ(ZX_OK, k.st);
-	ASSERT_TRUE(zxc_is_call_txid(k.txid));
-	EXPECT_GE(__atomic_load_n(&g_handled, __ATOMIC_SEQ_CST), 1u);
+	txid = park_call(_metadata, self, zxt_long_deadline(), &a, &ab, &ah);
+	ASSERT_TRUE(zxc_is_call_txid(txid));
+	EXPECT_GE(__atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST), 1u);
 	EXPECT_EQ(0xdeadbeefu, ab);
 	/* sent once */
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	/* the reply arrives while the call is parked: kept for it, not queued */
-	rep = (struct zxc_msg){ k.txid, 0, 0, zxc_reply_check(0, 0) };
+	rep = (struct zxc_msg){ txid, 0, 0, zxc_reply_check(0, 0) };
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), NULL, 0));
 	EXPECT_EQ(W, SIGNALS(self->h0));
 
@@ -452,20 +455,15 @@ TEST_F(sig, raw_interrupted_call_returns_eintr_and_finish_completes_it)
 /* CALL_FINISH waits for a reply that comes later, with the original deadline. */
 TEST_F(sig, raw_finish_waits_then_times_out_at_original_deadline)
 {
-	struct kicker k = { .h = self->h1, .tid = zxc_gettid() };
 	struct zxc_msg m = zxc_request(0, 0), rd;
-	uint32_t ab = 0, ah = 0;
+	uint32_t ab = 0, ah = 0, txid;
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
 	zx_time_t deadline = zxt_now() + ZX_SEC(2);
 	int64_t end;
-	pthread_t t;
 	int err;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, deadline, &a, &ab, &ah));
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	ASSERT_EQ(ZX_OK, k.st);
+	txid = park_call(_metadata, self, deadline, &a, &ab, &ah);
 	/* resume with a much later deadline: the original one applies */
 	do {
 		err = raw_call(ZX_IOC_CHANNEL_CALL_FINISH, self->h0, ZX_TIME_INFINITE,
@@ -476,7 +474,7 @@ TEST_F(sig, raw_finish_waits_then_times_out_at_original_deadline)
 	EXPECT_GE(end, deadline);
 	EXPECT_LT(end, deadline + ZX_SEC(5));
 	/* the waiter is gone: a late reply is an ordinary message */
-	struct zxc_msg rep = { k.txid, 0, 0, 1 };
+	struct zxc_msg rep = { txid, 0, 0, 1 };
 
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), NULL, 0));
 	EXPECT_EQ(W | R, SIGNALS(self->h0));
@@ -490,7 +488,6 @@ TEST_F(sig, raw_finish_waits_then_times_out_at_original_deadline)
  */
 TEST_F(sig, abandoned_interrupted_call_does_not_block_new_calls)
 {
-	struct kicker k = { .h = self->h1, .tid = zxc_gettid() };
 	struct zxc_msg m = zxc_request(0, 0), rd;
 	uint32_t ab = 0, ah = 0;
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
@@ -498,11 +495,7 @@ TEST_F(sig, abandoned_interrupted_call_does_not_block_new_calls)
 	struct zxc_server s = { .h = self->h1, .nclients = 2, .expect = 5 };
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
-				  &a, &ab, &ah));
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	ASSERT_EQ(ZX_OK, k.st);
+	park_call(_metadata, self, zxt_long_deadline(), &a, &ab, &ah);
 
 	s.next_seq[1] = 0;
 	ASSERT_EQ(0, pthread_create(&t, NULL, zxc_serve_thread, &s));
@@ -603,20 +596,14 @@ TEST_F_TIMEOUT(sig, reply_held_for_call_of_exited_thread_is_queued, 120)
 /* Taking the reply of a parked call needs the rights the call needed. */
 TEST_F(sig, raw_finish_needs_read_and_write)
 {
-	struct kicker k = { .h = self->h1, .tid = zxc_gettid() };
 	struct zxc_msg m = zxc_request(0, 0), rd, rep;
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	uint32_t ab = 0, ah = 0;
+	uint32_t ab = 0, ah = 0, txid;
 	zx_handle_t waiter;
-	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
-				  &a, &ab, &ah));
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	ASSERT_EQ(ZX_OK, k.st);
-	rep = (struct zxc_msg){ k.txid, 0, 0, zxc_reply_check(0, 0) };
+	txid = park_call(_metadata, self, zxt_long_deadline(), &a, &ab, &ah);
+	rep = (struct zxc_msg){ txid, 0, 0, zxc_reply_check(0, 0) };
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), NULL, 0));
 
 	/* Another handle to the endpoint, with WAIT only: no reply for it. */
@@ -717,21 +704,16 @@ TEST_F(sig, parked_call_does_not_pass_through_exec)
  */
 TEST_F(sig, new_call_drops_the_parked_call_and_queues_its_reply)
 {
-	struct kicker k = { .h = self->h1, .tid = zxc_gettid() };
 	struct zxc_msg m = zxc_request(0, 0), rd, rep, got;
 	struct zxc_server s = { .h = self->h1, .nclients = 2, .expect = 1 };
 	zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 				     .rd_bytes = &rd, .rd_num_bytes = sizeof(rd) };
-	uint32_t ab = 0, ah = 0;
+	uint32_t ab = 0, ah = 0, txid;
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, kick_fn, &k));
-	EXPECT_EQ(EINTR, raw_call(ZX_IOC_CHANNEL_CALL, self->h0, zxt_long_deadline(),
-				  &a, &ab, &ah));
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	ASSERT_EQ(ZX_OK, k.st);
+	txid = park_call(_metadata, self, zxt_long_deadline(), &a, &ab, &ah);
 	/* The reply comes while the call is parked: held for it. */
-	rep = (struct zxc_msg){ k.txid, 0, 0, zxc_reply_check(0, 0) };
+	rep = (struct zxc_msg){ txid, 0, 0, zxc_reply_check(0, 0) };
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, &rep, sizeof(rep), NULL, 0));
 	EXPECT_EQ(W, SIGNALS(self->h0));
 
@@ -875,7 +857,7 @@ TEST_F_TIMEOUT(sig, parked_calls_race_the_reaper, 120)
 
 	/* Every abandoned call's reply shows up, once. */
 	got = calloc(n, sizeof(*got));
-	ASSERT_NE(NULL, got);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)got);
 	while (seen < n) {
 		struct zxc_msg m;
 		uint32_t ab, ah;
@@ -900,26 +882,41 @@ TEST_F_TIMEOUT(sig, parked_calls_race_the_reaper, 120)
 
 /* ---- SIGSTOP / SIGCONT and ptrace from another process --------------------------- */
 
+/*
+ * Child side: read the parent's request @i on @h and check it, make its
+ * reply in @rep, and wait until the parent blocks in the call.  Returns 0
+ * or the child's exit code.
+ */
+static int next_request(zx_handle_t h, uint32_t i, struct zxc_msg *rep)
+{
+	pid_t parent = getppid();
+	struct zxc_msg m;
+	uint32_t ab = 0, ah = 0;
+
+	if (zxt_read_handles_blocking(h, &m, sizeof(m), &ab, NULL, 0, &ah,
+				      zxt_long_deadline()) != ZX_OK)
+		return 10;
+	if (ab != sizeof(m) || !zxc_is_call_txid(m.txid) || m.seq != i ||
+	    m.check != zxc_req_check(0, i))
+		return 11;
+	*rep = (struct zxc_msg){ m.txid, 0, i, zxc_reply_check(0, i) };
+	if (!zxc_wait_task_syscall(parent, parent, SYS_ioctl, ZXC_BOUND_MS))
+		return 12;
+	return 0;
+}
+
 /* Child side: serve @iters requests, stopping the parent around each reply. */
 static int stop_cont_server(zx_handle_t h, uint32_t iters)
 {
 	pid_t parent = getppid();
 
 	for (uint32_t i = 0; i < iters; i++) {
-		struct zxc_msg m, rep;
-		uint32_t ab = 0, ah = 0;
-		int rc = 0;
+		struct zxc_msg rep;
+		int rc = next_request(h, i, &rep);
 
-		if (zxt_read_handles_blocking(h, &m, sizeof(m), &ab, NULL, 0, &ah,
-					      zxt_long_deadline()) != ZX_OK)
-			return 10;
-		if (ab != sizeof(m) || !zxc_is_call_txid(m.txid) || m.seq != i ||
-		    m.check != zxc_req_check(0, i))
-			return 11;
-		rep = (struct zxc_msg){ m.txid, 0, i, zxc_reply_check(0, i) };
+		if (rc)
+			return rc;
 		/* the parent is blocked in the call: stop it */
-		if (!zxc_wait_task_syscall(parent, parent, SYS_ioctl, ZXC_BOUND_MS))
-			return 12;
 		kill(parent, SIGSTOP);
 		if (!zxt_wait_task_state(parent, parent, "T", ZXC_BOUND_MS))
 			rc = 13;
@@ -1001,18 +998,11 @@ static int ptrace_server(zx_handle_t h, uint32_t iters)
 	if (ptrace(PTRACE_SEIZE, parent, NULL, NULL) != 0)
 		return 77;
 	for (uint32_t i = 0; i < iters; i++) {
-		struct zxc_msg m, rep;
-		uint32_t ab = 0, ah = 0;
+		struct zxc_msg rep;
+		int rc = next_request(h, i, &rep);
 
-		if (zxt_read_handles_blocking(h, &m, sizeof(m), &ab, NULL, 0, &ah,
-					      zxt_long_deadline()) != ZX_OK)
-			return 10;
-		if (ab != sizeof(m) || !zxc_is_call_txid(m.txid) || m.seq != i ||
-		    m.check != zxc_req_check(0, i))
-			return 11;
-		rep = (struct zxc_msg){ m.txid, 0, i, zxc_reply_check(0, i) };
-		if (!zxc_wait_task_syscall(parent, parent, SYS_ioctl, ZXC_BOUND_MS))
-			return 12;
+		if (rc)
+			return rc;
 		if (ptrace(PTRACE_INTERRUPT, parent, NULL, NULL) != 0)
 			return 13;
 		if (waitpid(parent, &status, __WALL) != parent || !WIFSTOPPED(status))
@@ -1079,8 +1069,47 @@ enum { STORM_CALLS = 10000, STORM_CALIBRATE = 100 };
 /* Under a debug kernel 10,000 calls take minutes: do what fits in 20 s. */
 #define STORM_BUDGET_NS	ZX_SEC(20)
 
-static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
-		  bool server_process, bool reply_read)
+FIXTURE(storm) {
+	zx_handle_t h0, h1;
+	pid_t child;
+};
+
+FIXTURE_VARIANT(storm) {
+	int sa_flags;
+	bool server_process;	/* else a thread */
+	bool reply_read;	/* the server uses zxl_channel_reply_read */
+};
+
+FIXTURE_VARIANT_ADD(storm, sa_restart_thread_server) {
+	.sa_flags = SA_RESTART, .server_process = false, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, sa_restart_process_server) {
+	.sa_flags = SA_RESTART, .server_process = true, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, sa_restart_reply_read_server) {
+	.sa_flags = SA_RESTART, .server_process = false, .reply_read = true,
+};
+FIXTURE_VARIANT_ADD(storm, no_sa_restart_thread_server) {
+	.sa_flags = 0, .server_process = false, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, no_sa_restart_process_server) {
+	.sa_flags = 0, .server_process = true, .reply_read = false,
+};
+FIXTURE_VARIANT_ADD(storm, no_sa_restart_reply_read_server) {
+	.sa_flags = 0, .server_process = false, .reply_read = true,
+};
+
+FIXTURE_SETUP(storm)
+{
+	sig_fixture_setup(_metadata, &self->h0, &self->h1, &self->child, variant->sa_flags);
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+	sig_fixture_teardown(self->h0, self->h1, &self->child);
+}
+
+TEST_F_TIMEOUT(storm, itimer_10000_calls, 300)
 {
 	struct zxc_server *s;
 	struct itimerval on = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
@@ -1089,14 +1118,14 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	pthread_t t;
 
 	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, s);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)s);
 	memset(s, 0, sizeof(*s));
 	s->h = self->h1;
 	s->nclients = 1;
 	s->expect = 0;		/* set once the calibration is done */
-	s->reply_read = reply_read;
+	s->reply_read = variant->reply_read;
 
-	if (server_process) {
+	if (variant->server_process) {
 		self->child = fork();
 		ASSERT_GE(self->child, 0);
 		if (self->child == 0) {
@@ -1147,7 +1176,7 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	       __atomic_load_n(&g_alarms, __ATOMIC_SEQ_CST), interrupted);
 	EXPECT_GT(__atomic_load_n(&g_alarms, __ATOMIC_SEQ_CST), 0u);
 
-	if (server_process) {
+	if (variant->server_process) {
 		EXPECT_EQ(0, zxt_reap(self->child));
 		self->child = -1;
 	} else {
@@ -1160,27 +1189,12 @@ static void storm(struct __test_metadata *_metadata, FIXTURE_DATA(sig) *self,
 	}
 	EXPECT_EQ(STORM_CALIBRATE + calls, s->served);
 	EXPECT_EQ(STORM_CALIBRATE + calls, s->next_seq[0]);
-	if (server_process) {
+	if (variant->server_process) {
 		ASSERT_DRAINED_PEER_GONE(self->h0);
 	} else {
 		ASSERT_NOTHING_QUEUED(self->h0);
 	}
 	munmap(s, sizeof(*s));
-}
-
-TEST_F_TIMEOUT(sig, itimer_storm_10000_calls_thread_server, 300)
-{
-	storm(_metadata, self, false, false);
-}
-
-TEST_F_TIMEOUT(sig, itimer_storm_10000_calls_process_server, 300)
-{
-	storm(_metadata, self, true, false);
-}
-
-TEST_F_TIMEOUT(sig, itimer_storm_10000_calls_reply_read_server, 300)
-{
-	storm(_metadata, self, false, true);
 }
 
 /* ---- SIGKILL of a caller mid-call ---------------------------------------------- */
@@ -1374,7 +1388,8 @@ TEST_F_TIMEOUT(kill, sigkill_caller_mid_call, 120)
 			zx_handle_t rh = 0;
 			uint32_t ab = 0, ah = 0;
 
-			ASSERT_EQ(ZX_OK, zx_channel_read(c0, 0, &rd, &rh, sizeof(rd), 1, &ab, &ah)) {
+			ASSERT_EQ(ZX_OK,
+				  zx_channel_read(c0, 0, &rd, &rh, sizeof(rd), 1, &ab, &ah)) {
 				TH_LOG("reply %u was not queued", i);
 			}
 			EXPECT_EQ(txid[i], rd.txid);

@@ -62,8 +62,8 @@ TEST(create_bad_out_pointers_leak_nothing)
 	zx_handle_t h = 0, a = 0, b = 0;
 	int before;
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
 	zxt_warm_up(_metadata);
 	before = zxt_count_fds();
 
@@ -171,7 +171,7 @@ TEST(koids_never_reused)
 	zx_koid_t *k = calloc(2 * ROUNDS + 1, sizeof(*k));
 	zx_handle_t ev = 0;
 
-	ASSERT_NE(NULL, k);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)k);
 	for (int i = 0; i < ROUNDS; i++) {
 		zx_info_handle_basic_t i0, i1;
 		zx_handle_t h0 = 0, h1 = 0;

@@ -6,22 +6,7 @@
  */
 #include "zx_test_util.h"
 
-FIXTURE(rw) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(rw)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(rw)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(rw)
 
 static void close_h0(struct __test_metadata *_metadata, FIXTURE_DATA(rw) *self)
 {
@@ -100,8 +85,8 @@ TEST_F(rw, max_message_size)
 	char *in = malloc(ZXT_MAX_MSG_BYTES + 16);
 	uint32_t ab = 0, ah = 0;
 
-	ASSERT_NE(NULL, out);
-	ASSERT_NE(NULL, in);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)out);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)in);
 	zxt_fill(out, ZXT_MAX_MSG_BYTES + 1, 7);
 
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, ZX_CHANNEL_MAX_MSG_BYTES, NULL, 0));
@@ -156,8 +141,8 @@ TEST_F(rw, write_bad_bytes_pointer_queues_nothing)
 	void *bad = zxt_bad_ptr();
 	char *edge = zxt_edge_buffer(100);
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_write(self->h0, 0, bad, 4, NULL, 0));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_write(self->h0, 0, bad, 100, NULL, 0));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
@@ -194,7 +179,7 @@ TEST_F(rw, write_error_precedence)
 	int devnull = zxt_foreign_fd();
 	char b = 'x';
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)big);
 	ASSERT_GE(devnull, 0);
 	ASSERT_EQ(ZX_OK, zx_event_create(0, &ev));
 	ro = zxt_replace(_metadata, self->h0, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WRITE);
@@ -308,9 +293,9 @@ TEST_F(rw, iovec_count_limit)
 	char *in = malloc(ZXT_MAX_MSG_BYTES);
 	uint32_t ab = 0;
 
-	ASSERT_NE(NULL, iov);
-	ASSERT_NE(NULL, data);
-	ASSERT_NE(NULL, in);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)iov);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)data);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)in);
 	zxt_fill(data, ZXT_MAX_MSG_BYTES, 3);
 
 	/* 8193 empty entries: too many */
@@ -366,8 +351,8 @@ TEST_F(rw, iovec_bad_array_pointer)
 	void *bad = zxt_bad_ptr();
 	zx_channel_iovec_t *edge = zxt_edge_buffer(2 * sizeof(zx_channel_iovec_t));
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_write(self->h0, ZX_CHANNEL_WRITE_USE_IOVEC, bad, 4, NULL, 0));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
@@ -391,7 +376,7 @@ TEST_F(rw, iovec_bad_buffer_queues_nothing)
 		{ .buffer = "def", .capacity = 3, .reserved = 0 },
 	};
 
-	ASSERT_NE(NULL, iov[1].buffer);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)iov[1].buffer);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_write(self->h0, ZX_CHANNEL_WRITE_USE_IOVEC, iov, 3, NULL, 0));
 	iov[1].buffer = NULL;
@@ -407,11 +392,14 @@ TEST_F(rw, read_empty_should_wait)
 	char buf[8];
 	uint32_t ab = 0xffffffff, ah = 0xffffffff;
 
-	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_channel_read(self->h1, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
+	EXPECT_EQ(ZX_ERR_SHOULD_WAIT,
+		  zx_channel_read(self->h1, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
 	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_channel_read(self->h1, 0, NULL, NULL, 0, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_SHOULD_WAIT,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL, NULL));
-	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL,
+				  NULL));
+	EXPECT_EQ(ZX_ERR_SHOULD_WAIT,
+		  zx_channel_read(self->h0, 0, buf, NULL, sizeof(buf), 0, &ab, &ah));
 }
 
 TEST_F(rw, read_empty_peer_closed)
@@ -443,7 +431,8 @@ TEST_F(rw, queued_messages_survive_peer_close)
 				: ZX_CHANNEL_PEER_CLOSED,
 			  SIGNALS(self->h1));
 	}
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_read(self->h1, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
+		  zx_channel_read(self->h1, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
 }
 
 TEST_F(rw, write_to_closed_peer)
@@ -516,7 +505,8 @@ TEST_F(rw, may_discard_drops_message)
 
 	ab = ah = 0xffffffff;
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, in, NULL, 50, 0, &ab, &ah));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, in, NULL, 50, 0, &ab,
+				  &ah));
 	EXPECT_EQ(100u, ab);
 	EXPECT_EQ(0u, ah);
 	/* the 4-byte message remains, so READABLE stays */
@@ -530,7 +520,8 @@ TEST_F(rw, may_discard_drops_message)
 	/* discarding the last message clears READABLE */
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, sizeof(out), NULL, 0));
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL, NULL));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, NULL, NULL, 0, 0, NULL,
+				  NULL));
 	EXPECT_EQ(ZX_CHANNEL_WRITABLE, SIGNALS(self->h1));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
@@ -551,9 +542,11 @@ TEST_F(rw, may_discard_after_peer_closed)
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, sizeof(out), NULL, 0));
 	close_h0(_metadata, self);
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, out, NULL, 1, 0, NULL, NULL));
+		  zx_channel_read(self->h1, ZX_CHANNEL_READ_MAY_DISCARD, out, NULL, 1, 0, NULL,
+				  NULL));
 	EXPECT_EQ(ZX_CHANNEL_PEER_CLOSED, SIGNALS(self->h1));
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_read(self->h1, 0, out, NULL, sizeof(out), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
+		  zx_channel_read(self->h1, 0, out, NULL, sizeof(out), 0, NULL, NULL));
 }
 
 /* ---- read argument errors ------------------------------------------------------ */
@@ -579,7 +572,8 @@ TEST_F(rw, read_unknown_options_not_supported)
 	EXPECT_EQ(sizeof(out), ab);
 	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
 	/* on an empty queue too: options are checked before the queue state */
-	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED, zx_channel_read(self->h1, 2, in, NULL, sizeof(in), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED,
+		  zx_channel_read(self->h1, 2, in, NULL, sizeof(in), 0, NULL, NULL));
 }
 
 TEST_F(rw, read_error_precedence)
@@ -595,7 +589,8 @@ TEST_F(rw, read_error_precedence)
 	self->h1 = nr;
 
 	/* lookup comes before options */
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read((zx_handle_t)devnull, 2, in, NULL, 8, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read((zx_handle_t)devnull, 2, in, NULL, 8, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_WRONG_TYPE, zx_channel_read(ev, 2, in, NULL, 8, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_channel_read(nr, 2, in, NULL, 8, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_channel_read(nr, 0, in, NULL, 8, 0, NULL, NULL));
@@ -626,25 +621,29 @@ TEST_F(rw, read_bad_actual_pointers_lose_message)
 	uint32_t ab;
 	char in[8];
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, bad, NULL));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, bad, NULL));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 2));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, NULL, bad));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, NULL, bad));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 3));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, ro, NULL));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, ro, NULL));
 	ASSERT_NOTHING_QUEUED(self->h1);
 
 	/* only that message is lost: the next one is intact */
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 4));
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 5));
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, &ab, bad));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, &ab, bad));
 	ab = 0;
 	ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, in, NULL, sizeof(in), 0, &ab, NULL));
 	EXPECT_EQ(4u, ab);
@@ -660,9 +659,9 @@ TEST_F(rw, read_bad_bytes_buffer_loses_message)
 	char out[20];
 	uint32_t ab;
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	zxt_fill(out, sizeof(out), 2);
 
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, 10, NULL, 0));
@@ -693,7 +692,8 @@ TEST_F(rw, read_bad_bytes_buffer_loses_message)
 	/* a bad buffer does not matter for a message that is too large */
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, out, 20, NULL, 0));
 	ab = 0;
-	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL, zx_channel_read(self->h1, 0, bad, NULL, 10, 0, &ab, NULL));
+	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
+		  zx_channel_read(self->h1, 0, bad, NULL, 10, 0, &ab, NULL));
 	EXPECT_EQ(20u, ab);
 	EXPECT_EQ(ZX_CHANNEL_READABLE | ZX_CHANNEL_WRITABLE, SIGNALS(self->h1));
 }
@@ -721,12 +721,16 @@ TEST_F(rw, bad_handles)
 	ASSERT_EQ(0, pipe(pfd));
 
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write((zx_handle_t)devnull, 0, &b, 1, NULL, 0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read((zx_handle_t)devnull, 0, &b, NULL, 1, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read((zx_handle_t)devnull, 0, &b, NULL, 1, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write((zx_handle_t)pfd[1], 0, &b, 1, NULL, 0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read((zx_handle_t)pfd[0], 0, &b, NULL, 1, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read((zx_handle_t)pfd[0], 0, &b, NULL, 1, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write(ZX_HANDLE_INVALID, 0, &b, 1, NULL, 0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_read(ZX_HANDLE_INVALID, 0, &b, NULL, 1, 0, NULL, NULL));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write((zx_handle_t)zxt_closed_fd(), 0, &b, 1, NULL, 0));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_read(ZX_HANDLE_INVALID, 0, &b, NULL, 1, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_channel_write((zx_handle_t)zxt_closed_fd(), 0, &b, 1, NULL, 0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_channel_read((zx_handle_t)zxt_closed_fd(), 0, &b, NULL, 1, 0, NULL, NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_channel_write(0xfffffff0u, 0, &b, 1, NULL, 0));
@@ -759,8 +763,8 @@ TEST_F(rw, random_sizes_round_trip)
 	char *in = malloc(ZXT_MAX_MSG_BYTES);
 	uint32_t seed = 0x2545F491u;
 
-	ASSERT_NE(NULL, out);
-	ASSERT_NE(NULL, in);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)out);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)in);
 	for (uint32_t i = 0; i < 300; i++) {
 		uint32_t size, ab = 0xffffffff, ah = 0xffffffff;
 
@@ -775,8 +779,8 @@ TEST_F(rw, random_sizes_round_trip)
 		/* sometimes two messages in flight */
 		if (i % 3 == 0) {
 			ASSERT_EQ(ZX_OK, zx_channel_write(self->h1, 0, out, size, NULL, 0));
-			ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, in, NULL, ZXT_MAX_MSG_BYTES, 0,
-							 &ab, &ah));
+			ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, in, NULL, ZXT_MAX_MSG_BYTES,
+							 0, &ab, &ah));
 			ASSERT_EQ(size, ab);
 			ASSERT_EQ(0, memcmp(in, out, size));
 		}

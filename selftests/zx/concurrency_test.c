@@ -77,16 +77,13 @@ FIXTURE_SETUP(readers)
 	for (int i = 0; i < variant->nreaders; i++) {
 		self->r[i].h = self->h1;
 		self->r[i].got = calloc(NMSG, sizeof(uint32_t));
-		ASSERT_NE(NULL, self->r[i].got);
+		ASSERT_NE((uintptr_t)NULL, (uintptr_t)self->r[i].got);
 	}
 }
 
 FIXTURE_TEARDOWN(readers)
 {
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 	for (int i = 0; i < variant->nreaders; i++)
 		free(self->r[i].got);
 }
@@ -97,7 +94,7 @@ TEST_F_TIMEOUT(readers, no_loss_no_duplicates_in_order, 180)
 	uint32_t total = 0;
 	int n = variant->nreaders;
 
-	ASSERT_NE(NULL, seen);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)seen);
 	if (variant->prefill) {
 		for (uint32_t i = 0; i < NMSG; i++) {
 			ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, i));
@@ -135,7 +132,8 @@ TEST_F_TIMEOUT(readers, no_loss_no_duplicates_in_order, 180)
 			seen[r->got[j]] = 1;
 			if (j) {
 				ASSERT_LT(r->got[j - 1], r->got[j]) {
-					TH_LOG("reader %d: %u after %u", i, r->got[j], r->got[j - 1]);
+					TH_LOG("reader %d: %u after %u", i, r->got[j],
+					       r->got[j - 1]);
 				}
 			}
 		}
@@ -177,9 +175,7 @@ static void *writer_fn(void *p)
 	return NULL;
 }
 
-FIXTURE(writers) {
-	zx_handle_t h0, h1;
-};
+ZXT_CHANNEL_FIXTURE(writers)
 
 FIXTURE_VARIANT(writers) {
 	int nwriters;
@@ -188,19 +184,6 @@ FIXTURE_VARIANT(writers) {
 FIXTURE_VARIANT_ADD(writers, two) { .nwriters = 2 };
 FIXTURE_VARIANT_ADD(writers, four) { .nwriters = 4 };
 FIXTURE_VARIANT_ADD(writers, eight) { .nwriters = 8 };
-
-FIXTURE_SETUP(writers)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(writers)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
 
 TEST_F_TIMEOUT(writers, every_message_exactly_once, 180)
 {
@@ -238,22 +221,7 @@ TEST_F_TIMEOUT(writers, every_message_exactly_once, 180)
 
 /* ---- signals under racing -------------------------------------------------------------- */
 
-FIXTURE(race) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(race)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(race)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(race)
 
 struct trickle {
 	zx_handle_t h;
@@ -360,7 +328,8 @@ TEST_F_TIMEOUT(race, readable_matches_queue_state, 180)
 			got++;
 		} else {
 			ASSERT_EQ(ZX_ERR_SHOULD_WAIT, st);
-			ASSERT_EQ(ZX_OK, zx_object_wait_one(self->h1, R, zxt_long_deadline(), NULL));
+			ASSERT_EQ(ZX_OK,
+				  zx_object_wait_one(self->h1, R, zxt_long_deadline(), NULL));
 		}
 	}
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -459,7 +428,7 @@ TEST_F_TIMEOUT(stress, concurrent_create_use_close, 180)
 	uint32_t n = 0;
 	int before;
 
-	ASSERT_NE(NULL, all);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)all);
 	zxt_warm_up(_metadata);
 	before = zxt_count_fds();
 	for (int i = 0; i < CREATORS; i++) {

@@ -897,7 +897,8 @@ TEST_F(lt, repeated_kills_leak_nothing)
 				zx_handle_t hs[16];
 				uint32_t ah = 0;
 
-				ASSERT_EQ(ZX_OK, zx_channel_read(r0, 0, NULL, hs, 0, 16, NULL, &ah));
+				ASSERT_EQ(ZX_OK,
+					  zx_channel_read(r0, 0, NULL, hs, 0, 16, NULL, &ah));
 				ASSERT_EQ(16u, ah);
 				ASSERT_EQ(ZX_OK, zx_handle_close_many(hs, 16));
 			}

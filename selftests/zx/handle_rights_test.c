@@ -200,8 +200,8 @@ TEST_F(rights, signal_rights_enforced)
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_object_signal(ns, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_OK, zx_object_signal_peer(ns, 0, ZX_USER_SIGNAL_1));
 	EXPECT_EQ(W | ZX_USER_SIGNAL_1, SIGNALS(c0));
-	nsp = pass_with_rights(_metadata, self, ns,
-			       ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_SIGNAL & ~ZX_RIGHT_SIGNAL_PEER);
+	nsp = pass_with_rights(_metadata, self, ns, ZX_DEFAULT_CHANNEL_RIGHTS &
+			       ~ZX_RIGHT_SIGNAL & ~ZX_RIGHT_SIGNAL_PEER);
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_object_signal(nsp, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED, zx_object_signal_peer(nsp, 0, ZX_USER_SIGNAL_2));
 	EXPECT_EQ(W | ZX_USER_SIGNAL_1, SIGNALS(c0));

@@ -490,8 +490,8 @@ TEST_F(xfer, early_write_failures_consume_handles)
 		{ "written through a foreign fd", ZX_ERR_BAD_HANDLE, false },
 	};
 
-	ASSERT_NE(NULL, big);
-	ASSERT_NE(NULL, bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)big);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
 	ASSERT_GE(devnull, 0);
 	zxt_channel(_metadata, &nw0, &nw1);
 	nw0 = zxt_replace(_metadata, nw0, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WRITE);
@@ -565,8 +565,8 @@ TEST_F(xfer, unreadable_handle_array_consumes_nothing)
 	zx_handle_t *edge = zxt_edge_buffer(sizeof(zx_handle_t));
 	zx_handle_disposition_t *dedge = zxt_edge_buffer(sizeof(*dedge));
 
-	ASSERT_NE(NULL, edge);
-	ASSERT_NE(NULL, dedge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)dedge);
 	/* first entry readable, second one not */
 	edge[0] = x;
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_channel_write(self->h0, 0, "a", 1, edge, 2));
@@ -623,7 +623,7 @@ TEST_F(xfer, write_etc_success_with_readonly_array)
 	zx_handle_disposition_t *d = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ASSERT_NE(MAP_FAILED, d);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)d);
 	d[0] = disp(ZX_HANDLE_OP_DUPLICATE, ev, 0, ZX_RIGHT_WAIT);
 	ASSERT_EQ(0, mprotect(d, 4096, PROT_READ));
 	EXPECT_EQ(ZX_OK, zx_channel_write_etc(self->h0, 0, NULL, 0, d, 1));
@@ -639,7 +639,7 @@ TEST_F(xfer, write_etc_result_writeback_fault_invalid_args)
 	zx_handle_disposition_t *d = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ASSERT_NE(MAP_FAILED, d);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)d);
 	d[0] = disp(ZX_HANDLE_OP_MOVE, x, 0, ZX_RIGHT_SAME_RIGHTS);
 	d[1] = disp(ZX_HANDLE_OP_MOVE, BOGUS, 0, ZX_RIGHT_SAME_RIGHTS);
 	ASSERT_EQ(0, mprotect(d, 4096, PROT_READ));
@@ -975,60 +975,73 @@ TEST_F(xfer, read_may_discard_closes_carried_handles)
 	ASSERT_NOTHING_QUEUED(self->h1);
 }
 
+/*
+ * Queue "f" on h0 with @x and one end of a new channel; returns the other
+ * end, which sees PEER_CLOSED once the message's handles are closed.
+ */
+static zx_handle_t queue_with_channel_end(struct __test_metadata *_metadata,
+					  FIXTURE_DATA(xfer) *self, zx_handle_t x)
+{
+	zx_handle_t c0, in[2];
+
+	zxt_channel(_metadata, &c0, &in[1]);
+	in[0] = x;
+	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, "f", 1, in, 2));
+	return c0;
+}
+
+/*
+ * After a failed read of that message: it is lost and its handles closed
+ * (@keep's duplicate, so @keep is alone again, and @c0's peer), and no zx
+ * fd was installed.
+ */
+static void expect_message_lost(struct __test_metadata *_metadata, FIXTURE_DATA(xfer) *self,
+				zx_handle_t keep, zx_handle_t c0, int zx_before)
+{
+	ASSERT_NOTHING_QUEUED(self->h1);
+	EXPECT_EQ(zx_before, zxt_count_zx_fds());
+	EXPECT_EQ(1u, zxt_handle_count(_metadata, keep));
+	EXPECT_EQ(PC, SIGNALS(c0));
+}
+
 TEST_F(xfer, read_fault_on_handles_closes_them_no_fd_leak)
 {
 	zx_handle_t keep = zxt_event(_metadata);
 	zx_handle_t x = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
-	zx_handle_t c0, c1, in[2];
+	zx_handle_t c0;
 	void *ro = zxt_readonly_page();
 	zx_handle_info_t *edge = zxt_edge_buffer(sizeof(zx_handle_info_t));
 	char buf[8];
 	int zx_before, fds_before;
 
-	ASSERT_NE(NULL, ro);
-	ASSERT_NE(NULL, edge);
-	zxt_channel(_metadata, &c0, &c1);
-	in[0] = x;
-	in[1] = c1;
-	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, "f", 1, in, 2));
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
+	c0 = queue_with_channel_end(_metadata, self, x);
 	zx_before = zxt_count_zx_fds();
 	fds_before = zxt_count_fds();
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_read(self->h1, 0, buf, ro, sizeof(buf), 2, NULL, NULL));
-	/* the message is lost and its handles closed, nothing installed */
-	ASSERT_NOTHING_QUEUED(self->h1);
-	EXPECT_EQ(zx_before, zxt_count_zx_fds());
+	/* no fd of any kind was installed */
 	EXPECT_EQ(fds_before, zxt_count_fds());
-	EXPECT_EQ(1u, zxt_handle_count(_metadata, keep));
-	EXPECT_EQ(PC, SIGNALS(c0));
+	expect_message_lost(_metadata, self, keep, c0, zx_before);
 	ASSERT_EQ(ZX_OK, zx_handle_close(c0));
 
 	/* NULL handle buffer with a non-zero count */
-	zxt_channel(_metadata, &c0, &c1);
-	in[0] = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
-	in[1] = c1;
-	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, "f", 1, in, 2));
+	x = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
+	c0 = queue_with_channel_end(_metadata, self, x);
 	zx_before = zxt_count_zx_fds();
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_read(self->h1, 0, buf, NULL, sizeof(buf), 2, NULL, NULL));
-	ASSERT_NOTHING_QUEUED(self->h1);
-	EXPECT_EQ(zx_before, zxt_count_zx_fds());
-	EXPECT_EQ(1u, zxt_handle_count(_metadata, keep));
-	EXPECT_EQ(PC, SIGNALS(c0));
+	expect_message_lost(_metadata, self, keep, c0, zx_before);
 	ASSERT_EQ(ZX_OK, zx_handle_close(c0));
 
 	/* read_etc with room for one record of two */
-	zxt_channel(_metadata, &c0, &c1);
-	in[0] = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
-	in[1] = c1;
-	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, "f", 1, in, 2));
+	x = zxt_dup(_metadata, keep, ZX_RIGHT_SAME_RIGHTS);
+	c0 = queue_with_channel_end(_metadata, self, x);
 	zx_before = zxt_count_zx_fds();
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_channel_read_etc(self->h1, 0, buf, edge, sizeof(buf), 2, NULL, NULL));
-	ASSERT_NOTHING_QUEUED(self->h1);
-	EXPECT_EQ(zx_before, zxt_count_zx_fds());
-	EXPECT_EQ(1u, zxt_handle_count(_metadata, keep));
-	EXPECT_EQ(PC, SIGNALS(c0));
+	expect_message_lost(_metadata, self, keep, c0, zx_before);
 }
 
 TEST_F(xfer, received_fds_cloexec_never_fd_0)
@@ -1364,8 +1377,8 @@ TEST_F(xfer, read_writes_only_the_actual_handle_slots)
 	zx_handle_info_t *ione = zxt_edge_buffer(sizeof(zx_handle_info_t));
 	uint32_t ah = 0;
 
-	ASSERT_NE(NULL, one);
-	ASSERT_NE(NULL, ione);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)one);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ione);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, NULL, 0, &e, 1));
 	ASSERT_EQ(ZX_OK, zx_channel_read(self->h1, 0, NULL, one, 0, 64, NULL, &ah));
 	ASSERT_EQ(1u, ah);

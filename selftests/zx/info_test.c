@@ -9,22 +9,7 @@
 #define W	ZX_CHANNEL_WRITABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-FIXTURE(info) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(info)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(info)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(info)
 
 /* ---- ZX_INFO_HANDLE_VALID -------------------------------------------------------- */
 
@@ -49,11 +34,13 @@ TEST_F(info, handle_valid)
 	EXPECT_EQ(ZX_OK, zx_object_get_info(self->h0, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
 
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
+		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_VALID, NULL, 0, NULL,
+				     NULL));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
 	EXPECT_EQ(ZX_OK, zx_handle_close(ev));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_get_info(ev, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_get_info(ev, ZX_INFO_HANDLE_VALID, NULL, 0, NULL, NULL));
 	EXPECT_TRUE(zxt_fd_is_open(devnull));
 	close(devnull);
 }
@@ -110,7 +97,8 @@ TEST_F(info, handle_basic_buffer_too_small)
 		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, NULL, 0, NULL, NULL));
 	/* the buffer is not touched when too small */
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
-		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, zxt_bad_ptr(), 31, NULL, NULL));
+		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, zxt_bad_ptr(), 31, NULL,
+				     NULL));
 }
 
 TEST_F(info, handle_basic_bad_buffer)
@@ -118,8 +106,8 @@ TEST_F(info, handle_basic_bad_buffer)
 	zx_info_handle_basic_t *ro = zxt_readonly_page();
 	void *edge = zxt_edge_buffer(16);
 
-	ASSERT_NE(NULL, ro);
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, zxt_bad_ptr(),
 				     sizeof(zx_info_handle_basic_t), NULL, NULL));
@@ -139,9 +127,11 @@ TEST_F(info, handle_basic_bad_actual_avail)
 	size_t n = 0;
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), zxt_bad_ptr(), &n));
+		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
+				     zxt_bad_ptr(), &n));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
-		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), &n, zxt_bad_ptr()));
+		  zx_object_get_info(self->h0, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), &n,
+				     zxt_bad_ptr()));
 }
 
 TEST_F(info, handle_basic_related_koid_survives_peer)
@@ -190,15 +180,18 @@ TEST_F(info, bad_handles)
 
 	ASSERT_GE(devnull, 0);
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), NULL, NULL));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), NULL, NULL));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)zxt_closed_fd(), ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
+		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
 				     NULL, NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_HANDLE_BASIC, &b, sizeof(b), NULL,
+				     NULL));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_get_info((zx_handle_t)zxt_closed_fd(), ZX_INFO_HANDLE_BASIC, &b,
+				     sizeof(b), NULL, NULL));
 	/* BAD_HANDLE before BUFFER_TOO_SMALL */
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, NULL, 0, NULL, NULL));
+		  zx_object_get_info((zx_handle_t)devnull, ZX_INFO_HANDLE_BASIC, NULL, 0, NULL,
+				     NULL));
 	close(devnull);
 }
 
@@ -392,7 +385,7 @@ TEST(handle_close_many_bad_array)
 {
 	zx_handle_t *edge = zxt_edge_buffer(2 * sizeof(zx_handle_t));
 
-	ASSERT_NE(NULL, edge);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)edge);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_close_many(zxt_bad_ptr(), 2));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_close_many(NULL, 1));
 	/* two readable (zero) entries, the third one faults */
@@ -482,9 +475,11 @@ TEST(replace_bad_handle)
 	zx_handle_t nh = 0;
 
 	ASSERT_GE(devnull, 0);
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_handle_replace((zx_handle_t)devnull, ZX_RIGHT_SAME_RIGHTS, &nh));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_handle_replace((zx_handle_t)devnull, ZX_RIGHT_SAME_RIGHTS, &nh));
 	EXPECT_TRUE(zxt_fd_is_open(devnull));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_handle_replace(ZX_HANDLE_INVALID, ZX_RIGHT_SAME_RIGHTS, &nh));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_handle_replace(ZX_HANDLE_INVALID, ZX_RIGHT_SAME_RIGHTS, &nh));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_handle_replace((zx_handle_t)zxt_closed_fd(), ZX_RIGHT_SAME_RIGHTS, &nh));
 	close(devnull);
@@ -552,7 +547,8 @@ TEST(duplicate_bad_out_pointer)
 	zxt_warm_up(_metadata);
 	ASSERT_EQ(ZX_OK, zx_event_create(0, &ev));
 	before = zxt_count_fds();
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, zxt_bad_ptr()));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, zxt_bad_ptr()));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, NULL));
 	EXPECT_EQ(before, zxt_count_fds());
 	EXPECT_EQ(1u, zxt_handle_count(_metadata, ev));

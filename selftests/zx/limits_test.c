@@ -44,9 +44,22 @@ static unsigned long read_param(const char *name)
 }
 
 /*
- * Run @fn in a child as @uid (no capabilities left) with RLIMIT_NOFILE
- * @nofile; uid 0 keeps root and its capabilities.  Returns its exit code.
+ * In a child: become @uid (no capabilities left; uid 0 keeps root and its
+ * capabilities) with RLIMIT_NOFILE @nofile.  Returns 0, or the exit code
+ * that says what failed.
  */
+static int become(uid_t uid, rlim_t nofile)
+{
+	struct rlimit rl = { nofile, nofile };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return 201;
+	if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+		return 202;
+	return 0;
+}
+
+/* Run @fn in a child that became @uid with @nofile.  Returns its exit code. */
 static int run_as(uid_t uid, rlim_t nofile, int (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();
@@ -54,14 +67,9 @@ static int run_as(uid_t uid, rlim_t nofile, int (*fn)(void *), void *arg)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		struct rlimit rl = { nofile, nofile };
+		int rc = become(uid, nofile);
 
-		if (setrlimit(RLIMIT_NOFILE, &rl))
-			_exit(201);
-		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-			    setresuid(uid, uid, uid)))
-			_exit(202);
-		_exit(fn(arg));
+		_exit(rc ? rc : fn(arg));
 	}
 	return zxt_reap(pid);
 }
@@ -684,7 +692,18 @@ TEST(queued_bytes_uncapped_with_cap_sys_resource)
 
 /* ---- the longest handle array a call walks -------------------------------- */
 
-/* 4 GiB of zero pages: 2^30 entries of ZX_HANDLE_INVALID. */
+/*
+ * Far more entries than the walk limit, all readable: 2^30, 4 GiB of zero
+ * pages, where the address space has room for them; 2^28 in a 32-bit
+ * process.
+ */
+#ifdef __LP64__
+#define HUGE_ENTRIES	((size_t)1 << 30)
+#else
+#define HUGE_ENTRIES	((size_t)1 << 28)
+#endif
+
+/* @entries of ZX_HANDLE_INVALID, in zero pages. */
 static uint32_t *zero_array(size_t entries)
 {
 	void *p = mmap(NULL, entries * sizeof(uint32_t), PROT_READ,
@@ -695,7 +714,7 @@ static uint32_t *zero_array(size_t entries)
 
 static int array_child(void *arg)
 {
-	uint32_t *arr = zero_array((size_t)1 << 30);
+	uint32_t *arr = zero_array(HUGE_ENTRIES);
 	zx_handle_t a, b, e;
 	int64_t t0;
 
@@ -703,9 +722,9 @@ static int array_child(void *arg)
 	CHECK(arr);
 	CHECK(zx_channel_create(0, &a, &b) == ZX_OK);
 	t0 = zxt_now();
-	CHECK(zx_handle_close_many(arr, (size_t)1 << 30) == ZX_ERR_OUT_OF_RANGE);
+	CHECK(zx_handle_close_many(arr, HUGE_ENTRIES) == ZX_ERR_OUT_OF_RANGE);
 	CHECK(zx_handle_close_many(arr, ZXU_HANDLE_ARRAY_MAX + 1) == ZX_ERR_OUT_OF_RANGE);
-	CHECK(zx_channel_write(a, 0, NULL, 0, arr, 1u << 30) == ZX_ERR_OUT_OF_RANGE);
+	CHECK(zx_channel_write(a, 0, NULL, 0, arr, (uint32_t)HUGE_ENTRIES) == ZX_ERR_OUT_OF_RANGE);
 	CHECK(zxt_now() - t0 < ZX_SEC(5));
 	/* The longest array allowed is walked. */
 	CHECK(zx_handle_close_many(arr, ZXU_HANDLE_ARRAY_MAX) == ZX_OK);
@@ -728,14 +747,14 @@ TEST(handle_arrays_longer_than_the_walk_limit_are_refused)
 
 /*
  * SIGKILL reaches a process that spends its time in close_many: on arrays
- * of 2^30 entries (refused at once) and of the longest length walked, whose
+ * of HUGE_ENTRIES (refused at once) and of the longest length walked, whose
  * walk stops at the next chunk.  Measured from kill() to the parent seeing
  * the child dead.
  */
 static int kill_child(void *arg)
 {
 	uint32_t *ones = malloc(ZXU_HANDLE_ARRAY_MAX * sizeof(uint32_t));
-	uint32_t *zeroes = zero_array((size_t)1 << 30);
+	uint32_t *zeroes = zero_array(HUGE_ENTRIES);
 	int fd = *(int *)arg;
 
 	CHECK(ones && zeroes);
@@ -744,7 +763,7 @@ static int kill_child(void *arg)
 		ones[i] = 1;
 	CHECK(write(fd, "r", 1) == 1);
 	for (;;) {
-		zx_handle_close_many(zeroes, (size_t)1 << 30);
+		zx_handle_close_many(zeroes, HUGE_ENTRIES);
 		zx_handle_close_many(ones, ZXU_HANDLE_ARRAY_MAX);
 	}
 }
@@ -763,14 +782,11 @@ TEST(sigkill_stops_close_many_at_once)
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
-			struct rlimit rl = { 64, 64 };
+			int rc;
 
 			close(p[0]);
-			if (setrlimit(RLIMIT_NOFILE, &rl) || setgroups(0, NULL) ||
-			    setresgid(UID_KILL, UID_KILL, UID_KILL) ||
-			    setresuid(UID_KILL, UID_KILL, UID_KILL))
-				_exit(202);
-			_exit(kill_child(&p[1]));
+			rc = become(UID_KILL, 64);
+			_exit(rc ? rc : kill_child(&p[1]));
 		}
 		close(p[1]);
 		ASSERT_EQ(1, read(p[0], &c, 1));
@@ -857,12 +873,9 @@ TEST(memory_one_user_can_pin_is_bounded)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		struct rlimit rl = { 1024, 1024 };
+		int rc = become(UID_PIN, 1024);
 
-		if (setrlimit(RLIMIT_NOFILE, &rl) || setgroups(0, NULL) ||
-		    setresgid(UID_PIN, UID_PIN, UID_PIN) || setresuid(UID_PIN, UID_PIN, UID_PIN))
-			_exit(202);
-		_exit(pin_child(&p));
+		_exit(rc ? rc : pin_child(&p));
 	}
 	close(p.ready[1]);
 	close(p.done[0]);

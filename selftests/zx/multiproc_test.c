@@ -41,10 +41,7 @@ FIXTURE_SETUP(mp)
 FIXTURE_TEARDOWN(mp)
 {
 	zxt_kill_reap(&self->child);
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 }
 
 /* Reap the child and return its exit code (or 1000 + signal). */
@@ -326,7 +323,8 @@ TEST_F(mp, sigkilled_child_closes_its_endpoint)
 		ASSERT_EQ(ZX_OK, zx_channel_read(self->h0, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
 		EXPECT_EQ(100 + i, v);
 	}
-	EXPECT_EQ(ZX_ERR_PEER_CLOSED, zx_channel_read(self->h0, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
+	EXPECT_EQ(ZX_ERR_PEER_CLOSED,
+		  zx_channel_read(self->h0, 0, &v, NULL, sizeof(v), 0, NULL, NULL));
 	EXPECT_EQ(PC | ZX_USER_SIGNAL_0, SIGNALS(self->h0));
 }
 

@@ -9,22 +9,7 @@
 
 #include "zx_test_util.h"
 
-FIXTURE(pl) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(pl)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(pl)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(pl)
 
 #define PMASK	(POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)
 
@@ -37,25 +22,6 @@ static short poll_now(zx_handle_t h, short events)
 	if (n < 0)
 		return -1;
 	return n ? (p.revents & PMASK) : 0;
-}
-
-struct delayed {
-	unsigned int ms;
-	zx_handle_t h;
-	bool close;
-	zx_status_t st;
-};
-
-static void *delayed_fn(void *p)
-{
-	struct delayed *d = p;
-
-	zxt_sleep_ms(d->ms);
-	if (d->close)
-		d->st = zx_handle_close(d->h);
-	else
-		d->st = zxt_write_u32(d->h, 0xabcd);
-	return NULL;
 }
 
 /* ---- poll ------------------------------------------------------------------------- */
@@ -113,11 +79,11 @@ TEST_F(pl, poll_timeout_without_events)
 
 TEST_F(pl, poll_blocking_woken_by_peer_write)
 {
-	struct delayed d = { .ms = 50, .h = self->h0 };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_WRITE };
 	struct pollfd p = { .fd = (int)self->h1, .events = POLLIN };
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(1, poll(&p, 1, 60000));
 	EXPECT_EQ(POLLIN, p.revents & PMASK);
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -126,12 +92,12 @@ TEST_F(pl, poll_blocking_woken_by_peer_write)
 
 TEST_F(pl, poll_blocking_woken_by_peer_close)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .close = true };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_CLOSE };
 	struct pollfd p = { .fd = (int)self->h1, .events = POLLIN };
 	pthread_t t;
 
 	self->h0 = 0;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(1, poll(&p, 1, 60000));
 	EXPECT_EQ(POLLHUP, p.revents & PMASK);
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -244,13 +210,13 @@ TEST_F(pl, epoll_blocking_woken_by_peer_write_from_thread)
 TEST_F(pl, epoll_blocking_woken_by_peer_write)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 6 }, out;
-	struct delayed d = { .ms = 50, .h = self->h0 };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_WRITE };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	pthread_t t;
 
 	ASSERT_GE(ep, 0);
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, (int)self->h1, &ev));
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 60000));
 	EXPECT_NE(0u, out.events & EPOLLIN);
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -260,14 +226,14 @@ TEST_F(pl, epoll_blocking_woken_by_peer_write)
 TEST_F(pl, epoll_hup_on_peer_close)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 8 }, out;
-	struct delayed d = { .ms = 50, .h = self->h0, .close = true };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_CLOSE };
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	pthread_t t;
 
 	ASSERT_GE(ep, 0);
 	self->h0 = 0;
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, (int)self->h1, &ev));
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 60000));
 	EXPECT_EQ((uint32_t)EPOLLHUP, out.events & (EPOLLIN | EPOLLOUT | EPOLLHUP));
 	ASSERT_EQ(0, pthread_join(t, NULL));

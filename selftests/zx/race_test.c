@@ -150,6 +150,13 @@ FIXTURE(forking) {
 	int unused;
 };
 
+FIXTURE_VARIANT(forking) {
+	enum read_kind kind;
+};
+
+FIXTURE_VARIANT_ADD(forking, read) { .kind = READ_PLAIN };
+FIXTURE_VARIANT_ADD(forking, read_wait) { .kind = READ_WAIT };
+
 FIXTURE_SETUP(forking)
 {
 }
@@ -158,14 +165,9 @@ FIXTURE_TEARDOWN(forking)
 {
 }
 
-TEST_F_TIMEOUT(forking, read_vs_discard_while_reserving_fds, 300)
+TEST_F_TIMEOUT(forking, vs_discard_while_reserving_fds, 300)
 {
-	race_rounds(_metadata, discard_round, READ_PLAIN);
-}
-
-TEST_F_TIMEOUT(forking, read_wait_vs_discard_while_reserving_fds, 300)
-{
-	race_rounds(_metadata, discard_round, READ_WAIT);
+	race_rounds(_metadata, discard_round, variant->kind);
 }
 
 /*
@@ -392,7 +394,12 @@ static int unknown_zx_fds(const zx_handle_t *known, int n, int *found, int max)
 }
 
 struct stalled_read {
-	zx_handle_t b;
+	struct uffd u;
+	zx_handle_t a, b;	/* the channel */
+	zx_handle_t e0;		/* the eventpair end that stays */
+	zx_handle_t known[3];	/* a, b and e0 */
+	pthread_t t;
+	/* the read's */
 	zx_handle_t *hs;
 	zx_status_t st;
 	uint32_t ab, ah;
@@ -408,6 +415,26 @@ static void *stalled_read_fn(void *p)
 }
 
 /*
+ * Queue "x" with one end of an eventpair (@r->e0 stays here) and start a
+ * thread that reads it into a missing page: return once the read stalls
+ * writing the handle value.
+ */
+static void stall_read(struct __test_metadata *_metadata, struct stalled_read *r)
+{
+	zx_handle_t e1;
+
+	ASSERT_EQ(0, uffd_open(&r->u));
+	zxt_channel(_metadata, &r->a, &r->b);
+	zxt_eventpair(_metadata, &r->e0, &e1);
+	ASSERT_EQ(ZX_OK, zx_channel_write(r->a, 0, "x", 1, &e1, 1));
+	r->known[0] = r->a, r->known[1] = r->b, r->known[2] = r->e0;
+
+	r->hs = (zx_handle_t *)r->u.page;
+	ASSERT_EQ(0, pthread_create(&r->t, NULL, stalled_read_fn, r));
+	ASSERT_EQ(0, uffd_wait_fault(&r->u));
+}
+
+/*
  * A read stalled while writing the handle values to user memory: the
  * handle must not be in the fd table yet (another thread could use, dup
  * or close it before the reader knows its number).
@@ -415,32 +442,22 @@ static void *stalled_read_fn(void *p)
 TEST(read_handles_invisible_until_their_numbers_are_written)
 {
 	struct stalled_read r = { .st = 1 };
-	zx_handle_t a, e0, e1, known[3];
-	struct uffd u;
+	zx_handle_t e1;
 	int found[8];
-	pthread_t t;
 
-	ASSERT_EQ(0, uffd_open(&u));
-	zxt_channel(_metadata, &a, &r.b);
-	zxt_eventpair(_metadata, &e0, &e1);
-	ASSERT_EQ(ZX_OK, zx_channel_write(a, 0, "x", 1, &e1, 1));
-	known[0] = a, known[1] = r.b, known[2] = e0;
-
-	r.hs = (zx_handle_t *)u.page;
-	ASSERT_EQ(0, pthread_create(&t, NULL, stalled_read_fn, &r));
-	ASSERT_EQ(0, uffd_wait_fault(&u));
+	stall_read(_metadata, &r);
 	/* Stalled writing the handle value: nothing installed yet. */
-	EXPECT_EQ(0, unknown_zx_fds(known, 3, found, 8));
-	ASSERT_EQ(0, uffd_resolve(&u));
-	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(0, unknown_zx_fds(r.known, 3, found, 8));
+	ASSERT_EQ(0, uffd_resolve(&r.u));
+	ASSERT_EQ(0, pthread_join(r.t, NULL));
 
 	ASSERT_EQ(ZX_OK, r.st);
 	EXPECT_EQ(1u, r.ab);
 	EXPECT_EQ(1u, r.ah);
 	EXPECT_EQ('x', r.byte);
 	EXPECT_EQ(ZX_OBJ_TYPE_EVENTPAIR, zxt_type(r.hs[0]));
-	EXPECT_EQ(zxt_koid(e1 = r.hs[0]), zxt_related_koid(e0));
-	EXPECT_EQ(1, unknown_zx_fds(known, 3, found, 8));
+	EXPECT_EQ(zxt_koid(e1 = r.hs[0]), zxt_related_koid(r.e0));
+	EXPECT_EQ(1, unknown_zx_fds(r.known, 3, found, 8));
 	EXPECT_EQ((int)e1, found[0]);
 }
 
@@ -452,39 +469,28 @@ TEST(read_handles_invisible_until_their_numbers_are_written)
 TEST(read_fault_on_handle_values_closes_nothing_else)
 {
 	struct stalled_read r = { .st = 1 };
-	zx_handle_t a, e0, e1, known[3];
 	int found[8], nfound, reopened[8];
-	struct uffd u;
-	pthread_t t;
 
-	ASSERT_EQ(0, uffd_open(&u));
-	zxt_channel(_metadata, &a, &r.b);
-	zxt_eventpair(_metadata, &e0, &e1);
-	ASSERT_EQ(ZX_OK, zx_channel_write(a, 0, "x", 1, &e1, 1));
-	known[0] = a, known[1] = r.b, known[2] = e0;
-
-	r.hs = (zx_handle_t *)u.page;
-	ASSERT_EQ(0, pthread_create(&t, NULL, stalled_read_fn, &r));
-	ASSERT_EQ(0, uffd_wait_fault(&u));
+	stall_read(_metadata, &r);
 	/*
 	 * What another thread could do if the handle were visible: close it
 	 * and open a file of its own at that number.
 	 */
-	nfound = unknown_zx_fds(known, 3, found, 8);
+	nfound = unknown_zx_fds(r.known, 3, found, 8);
 	EXPECT_EQ(0, nfound);
 	for (int i = 0; i < nfound; i++) {
 		close(found[i]);
 		reopened[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
-	ASSERT_EQ(0, uffd_fail_write(&u));
-	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, uffd_fail_write(&r.u));
+	ASSERT_EQ(0, pthread_join(r.t, NULL));
 
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, r.st);
 	for (int i = 0; i < nfound; i++)
 		EXPECT_TRUE(zxt_fd_is_open(reopened[i]));
 	/* The message is gone and its handle closed, not leaked. */
-	EXPECT_EQ(0, unknown_zx_fds(known, 3, found, 8));
-	EXPECT_EQ(ZX_OK, zx_object_wait_one(e0, ZX_EVENTPAIR_PEER_CLOSED, zxt_long_deadline(),
+	EXPECT_EQ(0, unknown_zx_fds(r.known, 3, found, 8));
+	EXPECT_EQ(ZX_OK, zx_object_wait_one(r.e0, ZX_EVENTPAIR_PEER_CLOSED, zxt_long_deadline(),
 					    NULL));
 	ASSERT_NOTHING_QUEUED(r.b);
 }
@@ -523,9 +529,28 @@ static void *stalled_write_fn(void *p)
  * the handle when the message would be queued: BAD_HANDLE (Zircon's
  * step 5), nothing queued.
  */
-static void write_through_moved_handle(struct __test_metadata *_metadata, bool call)
+FIXTURE(stalled) {
+	int unused;
+};
+
+FIXTURE_VARIANT(stalled) {
+	bool call;		/* zx_channel_call, else zx_channel_write */
+};
+
+FIXTURE_VARIANT_ADD(stalled, write) { .call = false };
+FIXTURE_VARIANT_ADD(stalled, call) { .call = true };
+
+FIXTURE_SETUP(stalled)
 {
-	struct stalled_write w = { .st = 1, .call = call };
+}
+
+FIXTURE_TEARDOWN(stalled)
+{
+}
+
+TEST_F(stalled, through_handle_moved_meanwhile_is_bad_handle)
+{
+	struct stalled_write w = { .st = 1, .call = variant->call };
 	zx_handle_t b, c, d, moved = ZX_HANDLE_INVALID;
 	uint32_t ab, ah;
 	struct uffd u;
@@ -547,16 +572,6 @@ static void write_through_moved_handle(struct __test_metadata *_metadata, bool c
 	ASSERT_EQ(ZX_OK, zx_channel_read(d, 0, NULL, &moved, 0, 1, &ab, &ah));
 	ASSERT_EQ(ZX_OK, zx_channel_write(moved, 0, "ok", 2, NULL, 0));
 	EXPECT_EQ(ZX_CHANNEL_READABLE, SIGNALS(b) & ZX_CHANNEL_READABLE);
-}
-
-TEST(write_through_handle_moved_meanwhile_is_bad_handle)
-{
-	write_through_moved_handle(_metadata, false);
-}
-
-TEST(call_through_handle_moved_meanwhile_is_bad_handle)
-{
-	write_through_moved_handle(_metadata, true);
 }
 
 /* ---- a reply-read sleeper never misses the message that wakes it ------- */

@@ -14,16 +14,6 @@
 #define R	ZX_CHANNEL_READABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-#define SENTINEL	0xdeadbeefu
-
-static uint32_t g_handled;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	__atomic_add_fetch(&g_handled, 1, __ATOMIC_SEQ_CST);
-}
-
 FIXTURE(rr) {
 	zx_handle_t h0, h1;	/* h0: client end, h1: server end */
 };
@@ -31,82 +21,12 @@ FIXTURE(rr) {
 FIXTURE_SETUP(rr)
 {
 	zxt_channel(_metadata, &self->h0, &self->h1);
-	__atomic_store_n(&g_handled, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&zxc_usr1_handled, 0, __ATOMIC_SEQ_CST);
 }
 
 FIXTURE_TEARDOWN(rr)
 {
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
-
-/* A blocking op in a helper thread. */
-struct waiter {
-	zx_handle_t h;
-	bool reply;		/* reply_read (with wr_*) instead of read_wait */
-	const void *wr;
-	uint32_t wr_n;
-	zx_handle_t *wr_h;
-	uint32_t wr_nh;
-	uint32_t options;
-	zx_time_t deadline;
-	/* results */
-	uint8_t buf[64];
-	zx_handle_t hs[4];
-	uint32_t ab, ah;
-	zx_status_t st;
-	int64_t t_end;
-	pid_t tid;
-	uint32_t done;
-	pthread_t thr;
-	uint32_t *counter;	/* incremented when the op returned */
-};
-
-static void *waiter_fn(void *p)
-{
-	struct waiter *w = p;
-
-	__atomic_store_n(&w->tid, zxc_gettid(), __ATOMIC_SEQ_CST);
-	if (w->reply)
-		w->st = zxl_channel_reply_read(w->h, w->wr, w->wr_n, w->wr_h, w->wr_nh,
-					       w->buf, w->hs, sizeof(w->buf), 4,
-					       &w->ab, &w->ah, w->deadline);
-	else
-		w->st = zxl_channel_read_wait(w->h, w->options, w->buf, w->hs, sizeof(w->buf),
-					      4, &w->ab, &w->ah, w->deadline);
-	w->t_end = zxt_now();
-	/* done before the counter: whoever sees the count sees who it was */
-	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
-	if (w->counter)
-		__atomic_add_fetch(w->counter, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
-/* Start @w and wait until it is asleep in the kernel. */
-static void waiter_start(struct __test_metadata *_metadata, struct waiter *w)
-{
-	w->ab = w->ah = SENTINEL;
-	if (!w->deadline)
-		w->deadline = zxt_long_deadline();
-	ASSERT_EQ(0, pthread_create(&w->thr, NULL, waiter_fn, w));
-	while (!__atomic_load_n(&w->tid, __ATOMIC_SEQ_CST))
-		sched_yield();
-	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), w->tid, SYS_ioctl, ZXC_BOUND_MS));
-}
-
-static void waiter_finish(struct __test_metadata *_metadata, struct waiter *w)
-{
-	ASSERT_TRUE(zxc_wait_counter(&w->done, 1, ZXC_BOUND_MS)) {
-		TH_LOG("the wait did not end within %u ms", ZXC_BOUND_MS);
-	}
-	ASSERT_EQ(0, pthread_join(w->thr, NULL));
-}
-
-static bool waiter_done(struct waiter *w)
-{
-	return __atomic_load_n(&w->done, __ATOMIC_SEQ_CST) != 0;
+	zxt_close_pair(self->h0, self->h1);
 }
 
 /* ---- request/reply loops ------------------------------------------------------ */
@@ -130,7 +50,7 @@ TEST_F_TIMEOUT(rr, steady_state_call_loop, 300)
 	for (uint32_t i = 0; i < ITERS; i++) {
 		struct zxc_msg m = zxc_request(0, i), rd;
 		zx_handle_t rh = 0;
-		uint32_t ab = SENTINEL, ah = SENTINEL;
+		uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 		bool with = i % 7 == 3;
 		zx_channel_call_args_t a = { .wr_bytes = &m, .wr_num_bytes = sizeof(m),
 					     .wr_handles = with ? &e : NULL,
@@ -252,7 +172,7 @@ TEST_F_TIMEOUT(rr, several_servers_several_callers, 300)
 	pthread_t ts[MT_SERVERS], tc[MT_CLIENTS];
 	uint32_t total = 0;
 
-	ASSERT_NE(NULL, S);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)S);
 	S->h = self->h1;
 	for (uint32_t i = 0; i < MT_SERVERS; i++) {
 		ms[i] = (struct mt_server){ S, i };
@@ -294,24 +214,25 @@ TEST_F_TIMEOUT(rr, several_servers_several_callers, 300)
 TEST_F(rr, peer_closed_while_waiting)
 {
 	struct zxc_msg rep = { 0x80000001u, 0, 0, 0 };
-	struct waiter rw = { .h = self->h1 }, rp = { .h = self->h1, .reply = true,
-						     .wr = &rep, .wr_n = sizeof(rep) };
+	struct zxc_job rw = { .op = ZXC_READ_WAIT, .h = self->h1 };
+	struct zxc_job rp = { .op = ZXC_REPLY_READ, .h = self->h1,
+			      .wr = &rep, .wr_n = sizeof(rep) };
 
-	waiter_start(_metadata, &rw);
-	waiter_start(_metadata, &rp);
+	zxc_job_start_blocked(_metadata, &rw);
+	zxc_job_start_blocked(_metadata, &rp);
 	/* reply_read wrote its reply before it blocked */
 	ASSERT_TRUE(zxc_wait_signal(self->h0, R, ZXC_BOUND_MS));
-	EXPECT_FALSE(waiter_done(&rw));
-	EXPECT_FALSE(waiter_done(&rp));
+	EXPECT_FALSE(zxc_job_done(&rw));
+	EXPECT_FALSE(zxc_job_done(&rp));
 	ASSERT_EQ(ZX_OK, zx_handle_close(self->h0));
 	self->h0 = 0;
 	/* both blocked readers end, not just one */
-	waiter_finish(_metadata, &rw);
-	waiter_finish(_metadata, &rp);
+	zxc_job_finish(_metadata, &rw);
+	zxc_job_finish(_metadata, &rp);
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, rw.st);
 	EXPECT_EQ(ZX_ERR_PEER_CLOSED, rp.st);
-	EXPECT_EQ(SENTINEL, rw.ab);
-	EXPECT_EQ(SENTINEL, rp.ab);
+	EXPECT_EQ(ZXC_SENTINEL, rw.ab);
+	EXPECT_EQ(ZXC_SENTINEL, rp.ab);
 }
 
 /* Queued messages are still delivered after the peer closed, then PEER_CLOSED. */
@@ -380,7 +301,7 @@ TEST_F(rr, peer_process_exit_ends_reply_read)
 /* TIMED_OUT: the reply goes out, no next message comes before the deadline. */
 TEST_F(rr, deadline)
 {
-	uint32_t rep = 0x55, v = 0, ab = SENTINEL, ah = SENTINEL;
+	uint32_t rep = 0x55, v = 0, ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_time_t deadline = zxt_now() + ZX_MSEC(200);
 	int64_t end;
 
@@ -391,7 +312,7 @@ TEST_F(rr, deadline)
 	EXPECT_GE(end, deadline);
 	/* generous: a loaded TCG guest may oversleep, but not by seconds */
 	EXPECT_LT(end, deadline + ZX_SEC(5));
-	EXPECT_EQ(SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
 	/* the reply was written */
 	ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, ZX_TIME_INFINITE_PAST));
 	EXPECT_EQ(0x55u, v);
@@ -423,56 +344,41 @@ TEST_F(rr, deadline)
 }
 
 /*
- * CANCELED: another thread closes the server's handle (zx_handle_close or
- * close(2)) while it waits; promptly (generous 10 s bound, the wait's own
- * deadline is 60 s away).
+ * CANCELED: another thread closes the server's handle while it waits (see
+ * zxc_cancel_by_close()).
  */
-static void cancel_by_close(struct __test_metadata *_metadata, FIXTURE_DATA(rr) *self,
-			    bool reply, bool use_close)
+ZXT_CHANNEL_FIXTURE(rr_closed)
+
+FIXTURE_VARIANT(rr_closed) {
+	enum zxc_op op;		/* ZXC_REPLY_READ or ZXC_READ_WAIT */
+	bool use_close;		/* close(2) instead of zx_handle_close() */
+};
+
+FIXTURE_VARIANT_ADD(rr_closed, reply_read_by_zx_handle_close) {
+	.op = ZXC_REPLY_READ, .use_close = false,
+};
+FIXTURE_VARIANT_ADD(rr_closed, reply_read_by_close) {
+	.op = ZXC_REPLY_READ, .use_close = true,
+};
+FIXTURE_VARIANT_ADD(rr_closed, read_wait_by_zx_handle_close) {
+	.op = ZXC_READ_WAIT, .use_close = false,
+};
+FIXTURE_VARIANT_ADD(rr_closed, read_wait_by_close) {
+	.op = ZXC_READ_WAIT, .use_close = true,
+};
+
+TEST_F(rr_closed, canceled)
 {
 	uint32_t rep = 0x77, v = 0;
-	struct waiter w = { .h = self->h1, .reply = reply, .wr = &rep, .wr_n = 4 };
-	int64_t t0;
+	struct zxc_job w = { .op = variant->op, .h = self->h1, .wr = &rep, .wr_n = 4 };
 
 	w.deadline = zx_deadline_after(ZX_SEC(60));
-	waiter_start(_metadata, &w);
-	if (reply) {
+	zxc_job_start_blocked(_metadata, &w);
+	if (variant->op == ZXC_REPLY_READ) {
 		ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, zx_deadline_after(ZX_SEC(10))));
 		EXPECT_EQ(0x77u, v);
 	}
-	EXPECT_FALSE(waiter_done(&w));
-	t0 = zxt_now();
-	if (use_close) {
-		ASSERT_EQ(0, close((int)self->h1));
-	} else {
-		ASSERT_EQ(ZX_OK, zx_handle_close(self->h1));
-	}
-	self->h1 = 0;
-	waiter_finish(_metadata, &w);
-	EXPECT_EQ(ZX_ERR_CANCELED, w.st);
-	EXPECT_LT(w.t_end - t0, ZX_SEC(10));
-	EXPECT_EQ(SENTINEL, w.ab);
-	EXPECT_TRUE(zxc_wait_signal(self->h0, PC, ZXC_BOUND_MS));
-}
-
-TEST_F(rr, reply_read_canceled_by_zx_handle_close)
-{
-	cancel_by_close(_metadata, self, true, false);
-}
-
-TEST_F(rr, reply_read_canceled_by_close)
-{
-	cancel_by_close(_metadata, self, true, true);
-}
-
-TEST_F(rr, read_wait_canceled_by_zx_handle_close)
-{
-	cancel_by_close(_metadata, self, false, false);
-}
-
-TEST_F(rr, read_wait_canceled_by_close)
-{
-	cancel_by_close(_metadata, self, false, true);
+	zxc_cancel_by_close(_metadata, &w, &self->h1, variant->use_close, self->h0);
 }
 
 /* ---- a failing reply reads nothing ----------------------------------------------- */
@@ -486,10 +392,10 @@ TEST_F(rr, failed_reply_write_reads_nothing)
 {
 	uint8_t req[12], buf[32];
 	uint8_t *big = calloc(1, ZXT_MAX_MSG_BYTES + 1);
-	uint32_t ab = SENTINEL, ah = SENTINEL;
+	uint32_t ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_handle_t e, hs[2];
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)big);
 	zxt_fill(req, sizeof(req), 3);
 	ASSERT_EQ(ZX_OK, zx_channel_write(self->h0, 0, req, sizeof(req), NULL, 0));
 
@@ -498,7 +404,7 @@ TEST_F(rr, failed_reply_write_reads_nothing)
 		  zxl_channel_reply_read(self->h1, zxt_bad_ptr(), 8, NULL, 0, buf, NULL,
 					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	EXPECT_EQ(W | R, SIGNALS(self->h1));
-	EXPECT_EQ(SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
 	/* NULL bytes with a size */
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
 		  zxl_channel_reply_read(self->h1, NULL, 8, NULL, 0, buf, NULL,
@@ -528,8 +434,8 @@ TEST_F(rr, failed_reply_write_reads_nothing)
 		  zxl_channel_reply_read(self->h1, buf, 4, &e, 1, buf, NULL,
 					 sizeof(buf), 0, &ab, &ah, zxt_long_deadline()));
 	EXPECT_FALSE(zxt_handle_valid(e));
-	EXPECT_EQ(SENTINEL, ab);
-	EXPECT_EQ(SENTINEL, ah);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ah);
 
 	/* nothing was written, and the request is still there, intact */
 	ASSERT_NOTHING_QUEUED(self->h0);
@@ -549,7 +455,7 @@ TEST_F(rr, failed_reply_write_reads_nothing)
  */
 TEST_F(rr, no_read_right_writes_nothing)
 {
-	uint32_t rep = 1, v, ab = SENTINEL, ah = SENTINEL;
+	uint32_t rep = 1, v, ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_handle_t e = zxt_event(_metadata);
 
 	self->h1 = zxt_replace(_metadata, self->h1, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_READ);
@@ -561,7 +467,7 @@ TEST_F(rr, no_read_right_writes_nothing)
 	EXPECT_EQ(ZX_ERR_ACCESS_DENIED,
 		  zxl_channel_read_wait(self->h1, 0, &v, NULL, 4, 0, &ab, &ah,
 					zxt_long_deadline()));
-	EXPECT_EQ(SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
 	ASSERT_NOTHING_QUEUED(self->h0);
 	EXPECT_EQ(W | R, SIGNALS(self->h1));
 }
@@ -572,7 +478,7 @@ TEST_F(rr, wrong_type_bad_handle_bad_options)
 {
 	zx_handle_t ev = zxt_event(_metadata);
 	int devnull = zxt_foreign_fd();
-	uint32_t rep = 1, v, ab = SENTINEL, ah = SENTINEL;
+	uint32_t rep = 1, v, ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 
 	ASSERT_GE(devnull, 0);
 	EXPECT_EQ(ZX_ERR_WRONG_TYPE,
@@ -601,7 +507,7 @@ TEST_F(rr, wrong_type_bad_handle_bad_options)
 	EXPECT_EQ(ZX_ERR_NOT_SUPPORTED,
 		  zxl_channel_read_wait(self->h1, 0xff, &v, NULL, 4, 0, &ab, &ah,
 					ZX_TIME_INFINITE_PAST));
-	EXPECT_EQ(SENTINEL, ab);
+	EXPECT_EQ(ZXC_SENTINEL, ab);
 	EXPECT_EQ(W | R, SIGNALS(self->h1));
 	EXPECT_EQ(0u, SIGNALS(ev));
 	close(devnull);
@@ -615,7 +521,7 @@ TEST_F(rr, wrong_type_bad_handle_bad_options)
 TEST_F(rr, buffer_too_small)
 {
 	uint8_t msg[40], buf[64];
-	uint32_t rep = 0x99, v = 0, ab = SENTINEL, ah = SENTINEL;
+	uint32_t rep = 0x99, v = 0, ab = ZXC_SENTINEL, ah = ZXC_SENTINEL;
 	zx_handle_t c0, c1, h = 0;
 
 	zxt_channel(_metadata, &c0, &c1);
@@ -630,7 +536,7 @@ TEST_F(rr, buffer_too_small)
 	ASSERT_EQ(ZX_OK, zxt_read_u32(self->h0, &v, ZX_TIME_INFINITE_PAST));
 	EXPECT_EQ(0x99u, v);
 	/* no room for the handle */
-	ab = ah = SENTINEL;
+	ab = ah = ZXC_SENTINEL;
 	EXPECT_EQ(ZX_ERR_BUFFER_TOO_SMALL,
 		  zxl_channel_read_wait(self->h1, 0, buf, &h, sizeof(buf), 0, &ab, &ah,
 					zxt_long_deadline()));
@@ -693,26 +599,26 @@ TEST_F(rr, handles_both_ways)
  */
 TEST_F(rr, wakeups_are_exclusive_and_fifo)
 {
-	struct waiter w[3];
+	struct zxc_job w[3];
 	uint32_t woken = 0, got[3];
 	bool seen[4] = { false };
 
 	for (int i = 0; i < 3; i++) {
-		w[i] = (struct waiter){ .h = self->h1, .counter = &woken };
+		w[i] = (struct zxc_job){ .op = ZXC_READ_WAIT, .h = self->h1, .counter = &woken };
 		/* started one after the other: each is asleep before the next starts */
-		waiter_start(_metadata, &w[i]);
+		zxc_job_start_blocked(_metadata, &w[i]);
 	}
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
 	ASSERT_TRUE(zxc_wait_counter(&woken, 1, ZXC_BOUND_MS));
 	/* the oldest waiter got it */
-	ASSERT_TRUE(waiter_done(&w[0])) {
+	ASSERT_TRUE(zxc_job_done(&w[0])) {
 		TH_LOG("a younger waiter was woken first");
 	}
 	/* generous pause: nobody else wakes for a message that is gone */
 	zxt_sleep_ms(500);
 	EXPECT_EQ(1u, __atomic_load_n(&woken, __ATOMIC_SEQ_CST));
-	EXPECT_FALSE(waiter_done(&w[1]));
-	EXPECT_FALSE(waiter_done(&w[2]));
+	EXPECT_FALSE(zxc_job_done(&w[1]));
+	EXPECT_FALSE(zxc_job_done(&w[2]));
 	EXPECT_EQ('S', zxt_task_state(getpid(), w[1].tid));
 	EXPECT_EQ('S', zxt_task_state(getpid(), w[2].tid));
 
@@ -720,7 +626,7 @@ TEST_F(rr, wakeups_are_exclusive_and_fifo)
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 3));
 	ASSERT_TRUE(zxc_wait_counter(&woken, 3, ZXC_BOUND_MS));
 	for (int i = 0; i < 3; i++) {
-		waiter_finish(_metadata, &w[i]);
+		zxc_job_finish(_metadata, &w[i]);
 		ASSERT_EQ(ZX_OK, w[i].st);
 		ASSERT_EQ(4u, w[i].ab);
 		memcpy(&got[i], w[i].buf, 4);
@@ -737,14 +643,14 @@ TEST_F(rr, wakeups_are_exclusive_and_fifo)
 /* The same with reply_read waiters: each reply is written once, one wake per message. */
 TEST_F(rr, reply_read_wakeups_are_exclusive)
 {
-	struct waiter w[3];
+	struct zxc_job w[3];
 	uint32_t woken = 0, reps[3] = { 0xa0, 0xa1, 0xa2 }, v;
 	bool seen[3] = { false };
 
 	for (int i = 0; i < 3; i++) {
-		w[i] = (struct waiter){ .h = self->h1, .counter = &woken, .reply = true,
+		w[i] = (struct zxc_job){ .op = ZXC_REPLY_READ, .h = self->h1, .counter = &woken,
 					.wr = &reps[i], .wr_n = 4 };
-		waiter_start(_metadata, &w[i]);
+		zxc_job_start_blocked(_metadata, &w[i]);
 	}
 	/* three replies out, in start order */
 	for (uint32_t i = 0; i < 3; i++) {
@@ -754,7 +660,7 @@ TEST_F(rr, reply_read_wakeups_are_exclusive)
 	ASSERT_NOTHING_QUEUED(self->h0);
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 0));
 	ASSERT_TRUE(zxc_wait_counter(&woken, 1, ZXC_BOUND_MS));
-	EXPECT_TRUE(waiter_done(&w[0]));
+	EXPECT_TRUE(zxc_job_done(&w[0]));
 	zxt_sleep_ms(500);
 	EXPECT_EQ(1u, __atomic_load_n(&woken, __ATOMIC_SEQ_CST));
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
@@ -763,7 +669,7 @@ TEST_F(rr, reply_read_wakeups_are_exclusive)
 	for (int i = 0; i < 3; i++) {
 		uint32_t g;
 
-		waiter_finish(_metadata, &w[i]);
+		zxc_job_finish(_metadata, &w[i]);
 		ASSERT_EQ(ZX_OK, w[i].st);
 		memcpy(&g, w[i].buf, 4);
 		ASSERT_LT(g, 3u);
@@ -811,10 +717,10 @@ TEST_F_TIMEOUT(rr, blocking_readers_lose_nothing, 180)
 	uint8_t *seen = calloc(COLLECT_MSGS, 1);
 	uint32_t total = 0;
 
-	ASSERT_NE(NULL, seen);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)seen);
 	for (int i = 0; i < 4; i++) {
 		c[i] = (struct collector){ .h = self->h1, .got = calloc(COLLECT_MSGS, 4) };
-		ASSERT_NE(NULL, c[i].got);
+		ASSERT_NE((uintptr_t)NULL, (uintptr_t)c[i].got);
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, collector_fn, &c[i]));
 	}
 	for (uint32_t i = 0; i < COLLECT_MSGS; i++) {
@@ -864,16 +770,13 @@ FIXTURE_VARIANT_ADD(rrsig, no_sa_restart) { .sa_flags = 0 };
 FIXTURE_SETUP(rrsig)
 {
 	zxt_channel(_metadata, &self->h0, &self->h1);
-	__atomic_store_n(&g_handled, 0, __ATOMIC_SEQ_CST);
-	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, on_usr1, variant->sa_flags));
+	__atomic_store_n(&zxc_usr1_handled, 0, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, zxc_sigaction(SIGUSR1, zxc_on_usr1, variant->sa_flags));
 }
 
 FIXTURE_TEARDOWN(rrsig)
 {
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
+	zxt_close_pair(self->h0, self->h1);
 }
 
 struct sig_server {
@@ -915,7 +818,7 @@ TEST_F_TIMEOUT(rrsig, signal_never_resends_reply, 120)
 		ASSERT_TRUE(zxc_wait_task_syscall(getpid(), ss.tid, SYS_ioctl, ZXC_BOUND_MS));
 		for (uint32_t k = 1; k <= 2; k++) {
 			ASSERT_EQ(0, (int)syscall(SYS_tgkill, getpid(), ss.tid, SIGUSR1));
-			ASSERT_TRUE(zxc_wait_counter(&g_handled, 2 * i + k, ZXC_BOUND_MS));
+			ASSERT_TRUE(zxc_wait_counter(&zxc_usr1_handled, 2 * i + k, ZXC_BOUND_MS));
 		}
 		/* generous pause: a re-sent reply would show up by now */
 		zxt_sleep_ms(50);
@@ -929,28 +832,28 @@ TEST_F_TIMEOUT(rrsig, signal_never_resends_reply, 120)
 		       ss.s.fail_status, ss.s.fail_value);
 	}
 	EXPECT_EQ((uint32_t)ITERS - 1, ss.s.served);
-	EXPECT_EQ((uint32_t)(2 * ITERS), __atomic_load_n(&g_handled, __ATOMIC_SEQ_CST));
+	EXPECT_EQ((uint32_t)(2 * ITERS), __atomic_load_n(&zxc_usr1_handled, __ATOMIC_SEQ_CST));
 }
 
 /* read_wait keeps its absolute deadline across signals. */
 TEST_F_TIMEOUT(rrsig, read_wait_deadline_kept_across_signals, 60)
 {
-	struct waiter w = { .h = self->h1 };
+	struct zxc_job w = { .op = ZXC_READ_WAIT, .h = self->h1 };
 	uint32_t sent = 0;
 
 	w.deadline = zxt_now() + ZX_MSEC(1500);
-	waiter_start(_metadata, &w);
+	zxc_job_start_blocked(_metadata, &w);
 	/* signals every ~20 ms for up to 20 s: a restarted deadline would never expire */
-	while (!waiter_done(&w) && zxt_now() < w.deadline + ZX_SEC(20)) {
+	while (!zxc_job_done(&w) && zxt_now() < w.deadline + ZX_SEC(20)) {
 		syscall(SYS_tgkill, getpid(), w.tid, SIGUSR1);
 		sent++;
 		zxt_sleep_ms(20);
 	}
-	waiter_finish(_metadata, &w);
+	zxc_job_finish(_metadata, &w);
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, w.st);
 	EXPECT_GE(w.t_end, w.deadline);
 	EXPECT_LT(w.t_end, w.deadline + ZX_SEC(5));
-	TH_LOG("%u signals sent, %u handled", sent, g_handled);
+	TH_LOG("%u signals sent, %u handled", sent, zxc_usr1_handled);
 }
 
 TEST_HARNESS_MAIN

@@ -5,22 +5,7 @@
  */
 #include "zx_test_util.h"
 
-FIXTURE(sig) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(sig)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(sig)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(sig)
 
 #define W	ZX_CHANNEL_WRITABLE
 #define R	ZX_CHANNEL_READABLE
@@ -175,7 +160,8 @@ TEST_F(sig, signal_bad_handles)
 
 	ASSERT_GE(devnull, 0);
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal((zx_handle_t)devnull, 0, ZX_USER_SIGNAL_0));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal_peer((zx_handle_t)devnull, 0, ZX_USER_SIGNAL_0));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_signal_peer((zx_handle_t)devnull, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal(ZX_HANDLE_INVALID, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_signal_peer(ZX_HANDLE_INVALID, 0, ZX_USER_SIGNAL_0));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,

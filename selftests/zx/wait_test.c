@@ -13,22 +13,7 @@
 #define R	ZX_CHANNEL_READABLE
 #define PC	ZX_CHANNEL_PEER_CLOSED
 
-FIXTURE(wait) {
-	zx_handle_t h0, h1;
-};
-
-FIXTURE_SETUP(wait)
-{
-	zxt_channel(_metadata, &self->h0, &self->h1);
-}
-
-FIXTURE_TEARDOWN(wait)
-{
-	if (self->h0)
-		zx_handle_close(self->h0);
-	if (self->h1)
-		zx_handle_close(self->h1);
-}
+ZXT_CHANNEL_FIXTURE(wait)
 
 /* ---- helper threads (no asserts in here) ------------------------------------ */
 
@@ -74,35 +59,6 @@ static void wait_blocked(struct __test_metadata *_metadata, struct waiter *w)
 	zxt_sleep_ms(100);
 }
 
-struct delayed {
-	unsigned int ms;
-	zx_handle_t h;
-	enum { D_WRITE, D_CLOSE, D_RAW_CLOSE, D_SIGNAL } what;
-	zx_status_t st;
-};
-
-static void *delayed_fn(void *p)
-{
-	struct delayed *d = p;
-
-	zxt_sleep_ms(d->ms);
-	switch (d->what) {
-	case D_WRITE:
-		d->st = zxt_write_u32(d->h, 0x1234);
-		break;
-	case D_CLOSE:
-		d->st = zx_handle_close(d->h);
-		break;
-	case D_RAW_CLOSE:
-		d->st = close((int)d->h) ? ZX_ERR_INTERNAL : ZX_OK;
-		break;
-	case D_SIGNAL:
-		d->st = zx_object_signal(d->h, 0, ZX_USER_SIGNAL_0);
-		break;
-	}
-	return NULL;
-}
-
 /* ---- wait_one: immediate results ------------------------------------------------ */
 
 TEST_F(wait, satisfied_returns_ok_even_past_deadline)
@@ -130,7 +86,8 @@ TEST_F(wait, unsatisfied_past_deadline_times_out_at_once)
 	for (size_t i = 0; i < ARRAY_SIZE(deadlines); i++) {
 		zx_signals_t obs = 0;
 
-		EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, R | PC, deadlines[i], &obs));
+		EXPECT_EQ(ZX_ERR_TIMED_OUT,
+			  zx_object_wait_one(self->h1, R | PC, deadlines[i], &obs));
 		EXPECT_EQ(W, obs);
 	}
 	EXPECT_LT(zx_clock_get_monotonic() - start, ZXT_SLACK_NS);
@@ -172,14 +129,14 @@ TEST_F(wait, times_out_not_before_deadline)
 
 TEST_F(wait, zero_signals_end_only_by_deadline)
 {
-	struct delayed d = { .ms = 20, .h = self->h1, .what = D_SIGNAL };
+	struct zxt_delayed d = { .ms = 20, .h = self->h1, .what = ZXT_DELAYED_SIGNAL };
 	zx_time_t deadline;
 	zx_signals_t obs = 0;
 	pthread_t t;
 
 	/* already READABLE and WRITABLE: nothing satisfies a 0 mask */
 	ASSERT_EQ(ZX_OK, zxt_write_u32(self->h0, 1));
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	deadline = zx_deadline_after(ZX_MSEC(200));
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, 0, deadline, &obs));
 	EXPECT_GE(zx_clock_get_monotonic(), deadline);
@@ -207,11 +164,11 @@ TEST_F(wait, readable_waiter_not_satisfied_by_peer_closed)
 
 TEST_F(wait, woken_by_write_from_thread)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .what = D_WRITE };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_WRITE };
 	zx_signals_t obs = 0;
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, R | PC,
 					    zx_deadline_after(ZXT_LONG_DEADLINE_NS), &obs));
 	EXPECT_EQ(W | R, obs);
@@ -221,11 +178,11 @@ TEST_F(wait, woken_by_write_from_thread)
 
 TEST_F(wait, woken_by_write_with_infinite_deadline)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .what = D_WRITE };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_WRITE };
 	zx_signals_t obs = 0;
 	pthread_t t;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, R, ZX_TIME_INFINITE, &obs));
 	EXPECT_EQ(W | R, obs);
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -233,12 +190,12 @@ TEST_F(wait, woken_by_write_with_infinite_deadline)
 
 TEST_F(wait, woken_by_peer_close_from_thread)
 {
-	struct delayed d = { .ms = 50, .h = self->h0, .what = D_CLOSE };
+	struct zxt_delayed d = { .ms = 50, .h = self->h0, .what = ZXT_DELAYED_CLOSE };
 	zx_signals_t obs = 0;
 	pthread_t t;
 
 	self->h0 = 0;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, PC,
 					    zx_deadline_after(ZXT_LONG_DEADLINE_NS), &obs));
 	EXPECT_EQ(PC, obs);
@@ -310,8 +267,17 @@ TEST_F(wait, closing_dup_alias_does_not_cancel)
 
 /* ---- wait_one: cancellation -------------------------------------------------------- */
 
-static void check_canceled_by_close(struct __test_metadata *_metadata,
-				    FIXTURE_DATA(wait) *self, bool raw)
+/* Another thread closes the waited handle: CANCELED, HANDLE_CLOSED observed. */
+ZXT_CHANNEL_FIXTURE(canceled_by)
+
+FIXTURE_VARIANT(canceled_by) {
+	bool use_close;		/* close(2) instead of zx_handle_close() */
+};
+
+FIXTURE_VARIANT_ADD(canceled_by, zx_handle_close) { .use_close = false };
+FIXTURE_VARIANT_ADD(canceled_by, close) { .use_close = true };
+
+TEST_F(canceled_by, in_other_thread)
 {
 	struct waiter w = { .h = self->h1, .want = R,
 			    .deadline = zx_deadline_after(ZXT_LONG_DEADLINE_NS), .st = 1 };
@@ -320,7 +286,7 @@ static void check_canceled_by_close(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, wait_one_fn, &w));
 	wait_blocked(_metadata, &w);
-	if (raw) {
+	if (variant->use_close) {
 		EXPECT_EQ(0, close((int)self->h1));
 	} else {
 		EXPECT_EQ(ZX_OK, zx_handle_close(self->h1));
@@ -335,16 +301,6 @@ static void check_canceled_by_close(struct __test_metadata *_metadata,
 	EXPECT_LT(zx_clock_get_monotonic() - start, ZXT_LONG_DEADLINE_NS / 2);
 	/* the handle is gone, and it was the endpoint's only one */
 	EXPECT_EQ(PC, SIGNALS(self->h0));
-}
-
-TEST_F(wait, canceled_by_zx_handle_close_in_other_thread)
-{
-	check_canceled_by_close(_metadata, self, false);
-}
-
-TEST_F(wait, canceled_by_close_in_other_thread)
-{
-	check_canceled_by_close(_metadata, self, true);
 }
 
 TEST_F(wait, canceled_with_signals_zero)
@@ -368,7 +324,8 @@ TEST_F(wait, observed_null_ok)
 {
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(self->h1, W, ZX_TIME_INFINITE_PAST, NULL));
 	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, R, ZX_TIME_INFINITE_PAST, NULL));
-	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(self->h1, R, zx_deadline_after(ZX_MSEC(5)), NULL));
+	EXPECT_EQ(ZX_ERR_TIMED_OUT,
+		  zx_object_wait_one(self->h1, R, zx_deadline_after(ZX_MSEC(5)), NULL));
 }
 
 TEST_F(wait, bad_observed_pointer)
@@ -376,8 +333,8 @@ TEST_F(wait, bad_observed_pointer)
 	zx_signals_t *bad = zxt_bad_ptr();
 	zx_signals_t *ro = zxt_readonly_page();
 
-	ASSERT_NE(NULL, bad);
-	ASSERT_NE(NULL, ro);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)bad);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)ro);
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_one(self->h1, W, ZX_TIME_INFINITE_PAST, bad));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_one(self->h1, R, ZX_TIME_INFINITE_PAST, bad));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_one(self->h1, W, ZX_TIME_INFINITE_PAST, ro));
@@ -391,22 +348,27 @@ TEST_F(wait, bad_handles)
 	zx_signals_t obs = 0;
 
 	ASSERT_GE(devnull, 0);
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST, &obs));
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_wait_one(ZX_HANDLE_INVALID, W, ZX_TIME_INFINITE_PAST, &obs));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST, &obs));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_wait_one(ZX_HANDLE_INVALID, W, ZX_TIME_INFINITE_PAST, &obs));
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
 		  zx_object_wait_one((zx_handle_t)zxt_closed_fd(), W, ZX_TIME_INFINITE_PAST, &obs));
 	/* a bad handle is reported at once, whatever the deadline */
-	EXPECT_EQ(ZX_ERR_BAD_HANDLE, zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE, &obs));
+	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
+		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE, &obs));
 	/* and before the observed pointer is looked at */
 	EXPECT_EQ(ZX_ERR_BAD_HANDLE,
-		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST, zxt_bad_ptr()));
+		  zx_object_wait_one((zx_handle_t)devnull, W, ZX_TIME_INFINITE_PAST,
+				     zxt_bad_ptr()));
 	EXPECT_TRUE(zxt_fd_is_open(devnull));
 	close(devnull);
 }
 
 TEST_F(wait, needs_wait_right)
 {
-	zx_handle_t nw = zxt_replace(_metadata, self->h1, ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WAIT);
+	zx_handle_t nw = zxt_replace(_metadata, self->h1,
+				     ZX_DEFAULT_CHANNEL_RIGHTS & ~ZX_RIGHT_WAIT);
 	zx_signals_t obs = 0;
 
 	self->h1 = nw;
@@ -417,16 +379,17 @@ TEST_F(wait, needs_wait_right)
 
 TEST(wait_one_on_event)
 {
-	struct delayed d = { .ms = 50, .what = D_SIGNAL };
+	struct zxt_delayed d = { .ms = 50, .what = ZXT_DELAYED_SIGNAL };
 	zx_handle_t ev = 0;
 	zx_signals_t obs = 0xdeadbeef;
 	pthread_t t;
 
 	ASSERT_EQ(ZX_OK, zx_event_create(0, &ev));
-	EXPECT_EQ(ZX_ERR_TIMED_OUT, zx_object_wait_one(ev, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE_PAST, &obs));
+	EXPECT_EQ(ZX_ERR_TIMED_OUT,
+		  zx_object_wait_one(ev, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE_PAST, &obs));
 	EXPECT_EQ(0u, obs);
 	d.h = ev;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_one(ev, ZX_USER_SIGNAL_0,
 					    zx_deadline_after(ZXT_LONG_DEADLINE_NS), &obs));
 	EXPECT_EQ(ZX_USER_SIGNAL_0, obs);
@@ -471,13 +434,14 @@ TEST_F(wait, wait_many_bad_items_pointer)
 {
 	zx_wait_item_t *ro;
 
-	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_many(zxt_bad_ptr(), 2, ZX_TIME_INFINITE_PAST));
+	EXPECT_EQ(ZX_ERR_INVALID_ARGS,
+		  zx_object_wait_many(zxt_bad_ptr(), 2, ZX_TIME_INFINITE_PAST));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_many(NULL, 1, ZX_TIME_INFINITE_PAST));
 	EXPECT_EQ(ZX_ERR_INVALID_ARGS, zx_object_wait_many(zxt_bad_ptr(), 1, ZX_TIME_INFINITE));
 
 	/* readable but not writable: the pending fields cannot be stored */
 	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)ro);
 	ro[0] = (zx_wait_item_t){ .handle = self->h1, .waitfor = W };
 	ro[1] = (zx_wait_item_t){ .handle = self->h0, .waitfor = R };
 	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
@@ -581,7 +545,7 @@ TEST_F(wait, wait_many_wakes_on_write_to_any)
 	zx_wait_item_t items[N];
 
 	for (int target = 0; target < N; target++) {
-		struct delayed d = { .ms = 50, .what = D_WRITE };
+		struct zxt_delayed d = { .ms = 50, .what = ZXT_DELAYED_WRITE };
 		pthread_t t;
 
 		for (int i = 0; i < N; i++) {
@@ -590,7 +554,7 @@ TEST_F(wait, wait_many_wakes_on_write_to_any)
 						     .pending = 0xdeadbeef };
 		}
 		d.h = a[target];
-		ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+		ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 		EXPECT_EQ(ZX_OK, zx_object_wait_many(items, N,
 						     zx_deadline_after(ZXT_LONG_DEADLINE_NS)));
 		ASSERT_EQ(0, pthread_join(t, NULL));
@@ -607,7 +571,7 @@ TEST_F(wait, wait_many_wakes_on_write_to_any)
 
 TEST_F(wait, wait_many_wakes_on_peer_close_and_event)
 {
-	struct delayed d = { .ms = 50, .what = D_SIGNAL };
+	struct zxt_delayed d = { .ms = 50, .what = ZXT_DELAYED_SIGNAL };
 	zx_handle_t ev = 0;
 	zx_wait_item_t items[2];
 	pthread_t t;
@@ -616,16 +580,16 @@ TEST_F(wait, wait_many_wakes_on_peer_close_and_event)
 	items[0] = (zx_wait_item_t){ .handle = self->h1, .waitfor = PC };
 	items[1] = (zx_wait_item_t){ .handle = ev, .waitfor = ZX_USER_SIGNAL_0 };
 	d.h = ev;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_many(items, 2, zx_deadline_after(ZXT_LONG_DEADLINE_NS)));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(W, items[0].pending);
 	EXPECT_EQ(ZX_USER_SIGNAL_0, items[1].pending);
 
-	d = (struct delayed){ .ms = 50, .what = D_CLOSE, .h = self->h0 };
+	d = (struct zxt_delayed){ .ms = 50, .what = ZXT_DELAYED_CLOSE, .h = self->h0 };
 	self->h0 = 0;
 	items[1].waitfor = ZX_USER_SIGNAL_1;
-	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_fn, &d));
+	ASSERT_EQ(0, pthread_create(&t, NULL, zxt_delayed_fn, &d));
 	EXPECT_EQ(ZX_OK, zx_object_wait_many(items, 2, zx_deadline_after(ZXT_LONG_DEADLINE_NS)));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(ZX_OK, d.st);

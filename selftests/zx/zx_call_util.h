@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the zx_channel_call / zxl_channel_reply_read selftests
- * (call_test.c, call_signal_test.c, reply_read_test.c).
+ * (call_*_test.c, reply_read_test.c).
  *
  * Like zx_test_util.h: functions taking a struct __test_metadata * may
  * assert and belong to the main test thread; all others are safe in helper
@@ -11,6 +11,11 @@
  * check}.  A request carries check = zxc_req_check(client, seq), the
  * reply the same txid, client and seq with zxc_reply_check(client, seq),
  * so either side can tell whose message it holds and whether it is intact.
+ *
+ * Handle consumption is checked by fd number, so it is only checked while
+ * nothing else in the process can create fds: either no server runs, or
+ * the main thread is the server and has not read the request yet (the
+ * call then runs in a helper thread, a struct zxc_job).
  */
 #ifndef ZX_CALL_UTIL_H
 #define ZX_CALL_UTIL_H
@@ -261,6 +266,37 @@ static inline bool zxc_wait_signal(zx_handle_t h, zx_signals_t signals,
 				  NULL) == ZX_OK;
 }
 
+/*
+ * A SIGUSR1 handler that counts its runs in zxc_usr1_handled.  While
+ * zxc_usr1_block is set it then lingers: it sets zxc_usr1_in_handler and
+ * waits (up to 10 s) for zxc_usr1_release, so that a test can act while
+ * the call the signal interrupted is parked.
+ */
+static uint32_t zxc_usr1_handled;
+static uint32_t zxc_usr1_block;
+static uint32_t zxc_usr1_in_handler;
+static uint32_t zxc_usr1_release;
+
+static inline void zxc_on_usr1(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	__atomic_add_fetch(&zxc_usr1_handled, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&zxc_usr1_block, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&zxc_usr1_in_handler, 1, __ATOMIC_SEQ_CST);
+		for (int i = 0; i < 10000; i++) {
+			struct timespec ts = { 0, 1000000 };
+
+			if (__atomic_load_n(&zxc_usr1_release, __ATOMIC_SEQ_CST))
+				break;
+			nanosleep(&ts, NULL);
+		}
+		__atomic_store_n(&zxc_usr1_in_handler, 0, __ATOMIC_SEQ_CST);
+	}
+	errno = saved;
+}
+
 /* Install @fn for @sig with @flags (SA_RESTART or 0). */
 static inline int zxc_sigaction(int sig, void (*fn)(int), int flags)
 {
@@ -281,6 +317,180 @@ static inline void zxc_sigmask(int sig, bool block)
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* ---- a blocking call in a helper thread ------------------------------------ */
+
+/* What actual_bytes / actual_handles hold until a call writes them. */
+#define ZXC_SENTINEL	0xdeadbeefu
+
+enum zxc_op { ZXC_CALL, ZXC_CALL_ETC, ZXC_READ_WAIT, ZXC_REPLY_READ };
+
+/*
+ * One blocking operation on @h, run by a helper thread so that the test's
+ * main thread can act while it waits: zx_channel_call (@a), call_etc (@ea),
+ * zxl_channel_read_wait or zxl_channel_reply_read (the reply in @wr*; both
+ * read into @buf and @hs).  The helper thread never asserts.
+ */
+struct zxc_job {
+	enum zxc_op op;
+	zx_handle_t h;
+	uint32_t options;
+	zx_time_t deadline;	/* 0: zxt_long_deadline() */
+	zx_channel_call_args_t a;
+	zx_channel_call_etc_args_t ea;
+	bool custom_actual;	/* use pab/pah as given (may be NULL or bad) */
+	uint32_t *pab, *pah;
+	const void *wr;
+	uint32_t wr_n;
+	zx_handle_t *wr_h;
+	uint32_t wr_nh;
+	uint32_t *counter;	/* incremented when the call returned */
+	/* results */
+	uint8_t buf[64];
+	zx_handle_t hs[4];
+	uint32_t ab, ah;
+	zx_status_t st;
+	int64_t t_end;
+	pid_t tid;
+	uint32_t done;
+	pthread_t thr;
+};
+
+static inline void *zxc_job_fn(void *p)
+{
+	struct zxc_job *j = p;
+	zx_status_t st = ZX_ERR_INTERNAL;
+
+	__atomic_store_n(&j->tid, zxc_gettid(), __ATOMIC_SEQ_CST);
+	if (!j->custom_actual) {
+		j->pab = &j->ab;
+		j->pah = &j->ah;
+	}
+	switch (j->op) {
+	case ZXC_CALL:
+		st = zx_channel_call(j->h, j->options, j->deadline, &j->a, j->pab, j->pah);
+		break;
+	case ZXC_CALL_ETC:
+		st = zx_channel_call_etc(j->h, j->options, j->deadline, &j->ea, j->pab, j->pah);
+		break;
+	case ZXC_READ_WAIT:
+		st = zxl_channel_read_wait(j->h, j->options, j->buf, j->hs, sizeof(j->buf), 4,
+					   j->pab, j->pah, j->deadline);
+		break;
+	case ZXC_REPLY_READ:
+		st = zxl_channel_reply_read(j->h, j->wr, j->wr_n, j->wr_h, j->wr_nh, j->buf,
+					    j->hs, sizeof(j->buf), 4, j->pab, j->pah,
+					    j->deadline);
+		break;
+	}
+	j->st = st;
+	j->t_end = zxt_now();
+	/* done before the counter: whoever sees the count sees who it was */
+	__atomic_store_n(&j->done, 1, __ATOMIC_SEQ_CST);
+	if (j->counter)
+		__atomic_add_fetch(j->counter, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Start @j; returns once its thread runs (not necessarily blocked yet). */
+static inline void zxc_job_start(struct __test_metadata *_metadata, struct zxc_job *j)
+{
+	j->ab = j->ah = ZXC_SENTINEL;
+	j->done = 0;
+	j->tid = 0;
+	if (!j->deadline)
+		j->deadline = zxt_long_deadline();
+	ASSERT_EQ(0, pthread_create(&j->thr, NULL, zxc_job_fn, j));
+	while (!__atomic_load_n(&j->tid, __ATOMIC_SEQ_CST))
+		sched_yield();
+}
+
+/* Start @j and wait until it is asleep in the kernel. */
+static inline void zxc_job_start_blocked(struct __test_metadata *_metadata, struct zxc_job *j)
+{
+	zxc_job_start(_metadata, j);
+	ASSERT_TRUE(zxc_wait_task_syscall(getpid(), j->tid, SYS_ioctl, ZXC_BOUND_MS));
+}
+
+/* Wait (bounded) for @j's call to return, then reap the thread. */
+static inline void zxc_job_finish(struct __test_metadata *_metadata, struct zxc_job *j)
+{
+	ASSERT_TRUE(zxc_wait_counter(&j->done, 1, ZXC_BOUND_MS)) {
+		TH_LOG("the call did not return within %u ms", ZXC_BOUND_MS);
+	}
+	ASSERT_EQ(0, pthread_join(j->thr, NULL));
+}
+
+static inline bool zxc_job_done(struct zxc_job *j)
+{
+	return __atomic_load_n(&j->done, __ATOMIC_SEQ_CST) != 0;
+}
+
+/*
+ * Another thread closes @*h, on which @j is blocked and which is its
+ * endpoint's only handle, with close(2) (@use_close) or zx_handle_close():
+ * the call ends with CANCELED, promptly (generous 10 s bound: the call's
+ * own deadline must be further away, so that a missed cancellation shows
+ * as TIMED_OUT or a late return), writes no actual_bytes, and @peer sees
+ * PEER_CLOSED.  *@h is 0 afterwards.
+ */
+static inline void zxc_cancel_by_close(struct __test_metadata *_metadata, struct zxc_job *j,
+				       zx_handle_t *h, bool use_close, zx_handle_t peer)
+{
+	int64_t t0;
+
+	EXPECT_FALSE(zxc_job_done(j));
+	t0 = zxt_now();
+	if (use_close) {
+		ASSERT_EQ(0, close((int)*h));
+	} else {
+		ASSERT_EQ(ZX_OK, zx_handle_close(*h));
+	}
+	*h = 0;
+	zxc_job_finish(_metadata, j);
+	EXPECT_EQ(ZX_ERR_CANCELED, j->st);
+	EXPECT_LT(j->t_end - t0, ZX_SEC(10));
+	EXPECT_EQ(ZXC_SENTINEL, j->ab);
+	EXPECT_TRUE(zxc_wait_signal(peer, ZX_CHANNEL_PEER_CLOSED, ZXC_BOUND_MS));
+}
+
+/* ---- the main thread as the server ------------------------------------------ */
+
+static inline zx_time_t zxc_bound_deadline(void)
+{
+	return zx_deadline_after(ZX_MSEC(ZXC_BOUND_MS));
+}
+
+/*
+ * Read one request from @h (bounded wait) into @buf, with up to @hcap
+ * handles.  Returns the request's txid.
+ */
+static inline uint32_t zxc_recv_req(struct __test_metadata *_metadata, zx_handle_t h,
+				    void *buf, uint32_t cap, uint32_t *ab, zx_handle_t *hs,
+				    uint32_t hcap, uint32_t *ah)
+{
+	uint32_t lab = 0, lah = 0;
+
+	ASSERT_EQ(ZX_OK, zxt_read_handles_blocking(h, buf, cap, ab ? ab : &lab, hs, hcap,
+						   ah ? ah : &lah, zxc_bound_deadline()));
+	ASSERT_GE(ab ? *ab : lab, 4u);
+	return zxc_txid_of(buf);
+}
+
+/* Answer one zxc_msg request on @h. */
+static inline uint32_t zxc_serve_one(struct __test_metadata *_metadata, zx_handle_t h)
+{
+	struct zxc_msg m, r;
+	uint32_t ab = 0;
+
+	zxc_recv_req(_metadata, h, &m, sizeof(m), &ab, NULL, 0, NULL);
+	ASSERT_EQ(sizeof(m), ab);
+	ASSERT_TRUE(zxc_is_call_txid(m.txid));
+	ASSERT_EQ(zxc_req_check(m.client, m.seq), m.check);
+	r = (struct zxc_msg){ m.txid, m.client, m.seq, zxc_reply_check(m.client, m.seq) };
+	ASSERT_EQ(ZX_OK, zx_channel_write(h, 0, &r, sizeof(r), NULL, 0));
+	return m.txid;
 }
 
 #endif /* ZX_CALL_UTIL_H */

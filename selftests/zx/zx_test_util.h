@@ -277,6 +277,37 @@ static inline void zxt_fill(void *buf, size_t len, uint32_t seed)
 
 /* ---- processes and threads ----------------------------------------------- */
 
+/*
+ * What a helper thread does to @h after @ms, for tests of blocking calls
+ * woken by another thread: write a 4-byte message, close the handle, or
+ * set ZX_USER_SIGNAL_0.  Its status lands in @st.
+ */
+struct zxt_delayed {
+	unsigned int ms;
+	zx_handle_t h;
+	enum { ZXT_DELAYED_WRITE, ZXT_DELAYED_CLOSE, ZXT_DELAYED_SIGNAL } what;
+	zx_status_t st;
+};
+
+static inline void *zxt_delayed_fn(void *p)
+{
+	struct zxt_delayed *d = p;
+
+	zxt_sleep_ms(d->ms);
+	switch (d->what) {
+	case ZXT_DELAYED_WRITE:
+		d->st = zxt_write_u32(d->h, 0x1234);
+		break;
+	case ZXT_DELAYED_CLOSE:
+		d->st = zx_handle_close(d->h);
+		break;
+	case ZXT_DELAYED_SIGNAL:
+		d->st = zx_object_signal(d->h, 0, ZX_USER_SIGNAL_0);
+		break;
+	}
+	return NULL;
+}
+
 /* State letter of /proc/<pid>/task/<tid>/stat ('?' if unreadable). */
 static inline char zxt_task_state(pid_t pid, pid_t tid)
 {
@@ -416,6 +447,35 @@ static inline void zxt_channel(struct __test_metadata *_metadata,
 	ASSERT_EQ(ZX_OK, zx_channel_create(0, h0, h1));
 	ASSERT_NE(ZX_HANDLE_INVALID, *h0);
 	ASSERT_NE(ZX_HANDLE_INVALID, *h1);
+}
+
+/* Teardown: close what a test left of a channel (0: closed or moved). */
+static inline void zxt_close_pair(zx_handle_t h0, zx_handle_t h1)
+{
+	if (h0)
+		zx_handle_close(h0);
+	if (h1)
+		zx_handle_close(h1);
+}
+
+/*
+ * The fixture most tests use: a fresh channel, h0 and h1.  A test that
+ * closes or moves one of them sets it to 0.  FIXTURE_VARIANT(@name) may
+ * follow.
+ */
+#define ZXT_CHANNEL_FIXTURE(name)					\
+FIXTURE(name) {								\
+	zx_handle_t h0, h1;						\
+};									\
+									\
+FIXTURE_SETUP(name)							\
+{									\
+	zxt_channel(_metadata, &self->h0, &self->h1);			\
+}									\
+									\
+FIXTURE_TEARDOWN(name)							\
+{									\
+	zxt_close_pair(self->h0, self->h1);				\
 }
 
 static inline zx_handle_t zxt_event(struct __test_metadata *_metadata)

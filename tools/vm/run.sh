@@ -12,7 +12,8 @@
 #   tools/vm/run.sh [--] CMD [ARG...]  run CMD in the guest (e.g. /examples/demo)
 #
 # In the guest: /zx.ko, /selftests/<path from print-tests>, /examples/<path
-# from print-programs>, busybox applets in /bin, /sbin, /usr/bin, /usr/sbin.
+# from print-programs>, busybox applets in /bin, /sbin, /usr/bin, /usr/sbin,
+# and with VM_M32_TESTS the 32-bit selftests in /m32/selftests/.
 #
 # A run fails (exit != 0) if insmod fails or /dev/zx is missing, if rmmod zx
 # fails (leaked module reference), if the kernel log shows a WARNING, BUG,
@@ -37,6 +38,11 @@
 #   ZX_KO            module to load (default kmod/zx.ko)
 #   VM_TESTS         test binaries (host paths, space separated) instead of
 #                    `make -s -C selftests print-tests`
+#   VM_M32_TESTS     32-bit (-m32) builds of the selftests (host paths,
+#                    separated by blanks or newlines), run after VM_TESTS; their TAP results are
+#                    named m32/<test>.  Empty or unset (the default, and what
+#                    the debug tiers use: their kernels have no IA32
+#                    emulation): no 32-bit run.  `make vm-check` sets it.
 #   VM_EXAMPLES      example binaries (host paths) instead of
 #                    `make -s -C examples print-programs`
 #   VM_TOOL_TESTS    more tests to run after the selftests, separated by
@@ -206,6 +212,9 @@ if [[ -n ${VM_TESTS+set} ]]; then
 else
 	mapfile -t tests < <(list_programs selftests print-tests)
 fi
+m32_tests=()
+# All lines: the list may come straight from print-tests, one a line.
+[[ -z ${VM_M32_TESTS:-} ]] || read -r -d '' -a m32_tests <<<"$VM_M32_TESTS" || true
 if [[ -n ${VM_EXAMPLES+set} ]]; then
 	read -r -a examples <<<"$VM_EXAMPLES"
 else
@@ -216,6 +225,18 @@ guest_tests=()
 for t in "${tests[@]}"; do
 	[[ -f $t ]] || die "test binary $t not found; run 'make selftests'"
 	g=$(guest_path selftests "$t")
+	install_bin "$t" "$g"
+	guest_tests+=("$g")
+done
+# The 32-bit suite under /m32 (the prefix tells stream() which results to
+# rename), keeping the path below .../selftests/ of the host binary.
+for t in "${m32_tests[@]}"; do
+	[[ -f $t ]] || die "32-bit test binary $t not found; run 'make m32'"
+	if [[ $t == */selftests/* ]]; then
+		g=/m32/selftests/${t##*/selftests/}
+	else
+		g=/m32/selftests/$(basename "$t")
+	fi
 	install_bin "$t" "$g"
 	guest_tests+=("$g")
 done
@@ -328,12 +349,21 @@ qemu=(
 echo "# zx-vm: booting $VM_KERNEL ($accel, ${smp} cpus, ${mem} MiB), timeout ${vm_timeout}s"
 
 # Show the guest output live, minus the dmesg dump (saved to dmesg.log), and
-# keep all of it in output.log for parsing.
+# keep all of it in output.log for parsing.  The TAP results of the 32-bit
+# binaries (/m32/...) become "ok N m32/<test>", so that a failure names the
+# suite it belongs to.
 stream() {
-	local line in_dmesg=0
+	local line in_dmesg=0 m32=0 re_tap='^((not )?ok [0-9]+ )(.*)$'
 	exec 3>"$output_log" 4>"$dmesg_log"
 	while IFS= read -r line || [[ -n $line ]]; do
 		line=${line%$'\r'}
+		case $line in
+		*"# ZXVM test-begin /m32/"*) m32=1 ;;
+		*"# ZXVM test-"*) m32=0 ;;
+		esac
+		if [[ $m32 == 1 && $line =~ $re_tap ]]; then
+			line=${BASH_REMATCH[1]}m32/${BASH_REMATCH[3]}
+		fi
 		printf '%s\n' "$line" >&3
 		case $line in
 		*"# ZXVM dmesg-begin"*) in_dmesg=1; continue ;;

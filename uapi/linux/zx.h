@@ -268,7 +268,7 @@ struct zxu_ioc_signal {
 struct zxu_ioc_get_info {
 	__u64 buffer;
 	__u64 buffer_size;
-	__u64 actual;		/* size_t-sized count written as __u64 *, may be 0 */
+	__u64 actual;		/* size_t *, may be 0: 8 bytes, 4 for 32-bit callers */
 	__u64 avail;		/* likewise */
 	__u32 topic;
 	__u32 reserved;
