@@ -209,16 +209,42 @@ static long zx_ioctl_dev(struct file *file, unsigned int cmd,
 	}
 }
 
+#ifdef CONFIG_COMPAT
+/*
+ * x32 processes have the ILP32 layouts of the two structures compat.c
+ * translates, but nothing builds or tests an x32 libzx: refused, with
+ * ZX_ERR_NOT_SUPPORTED, on both file types (docs/32-bit.md).
+ */
+static bool zx_ioctl_from_x32(void)
+{
+#ifdef CONFIG_X86_X32_ABI
+	return in_x32_syscall();
+#else
+	return false;
+#endif
+}
+
+/* /dev/zx's blocks are the same for 32-bit callers. */
+static long zx_ioctl_dev_compat(struct file *file, unsigned int cmd,
+				unsigned long arg)
+{
+	if (zx_ioctl_from_x32())
+		return -EOPNOTSUPP;
+	return zx_ioctl_dev(file, cmd, (unsigned long)compat_ptr(arg));
+}
+#else
+#define zx_ioctl_dev_compat NULL
+#endif
+
 /*
  * /dev/zx creates objects and runs the operations that are not about one
  * handle.  Opening it grants nothing: an object is reachable only through
- * the handles it was created with or was sent, hence mode 0666.  Its
- * blocks are the same for 32-bit callers.
+ * the handles it was created with or was sent, hence mode 0666.
  */
 const struct file_operations zx_dev_fops = {
 	.owner		= THIS_MODULE,
 	.unlocked_ioctl	= zx_ioctl_dev,
-	.compat_ioctl	= compat_ptr_ioctl,
+	.compat_ioctl	= zx_ioctl_dev_compat,
 	.llseek		= noop_llseek,
 };
 
@@ -694,11 +720,8 @@ static long zx_ioctl_handle(struct file *file, unsigned int cmd,
 static long zx_ioctl_handle_compat(struct file *file, unsigned int cmd,
 				   unsigned long arg)
 {
-#ifdef CONFIG_X86_X32_ABI
-	/* Same layouts as ia32, but untested: refused (docs/abi.md). */
-	if (in_x32_syscall())
+	if (zx_ioctl_from_x32())
 		return -EOPNOTSUPP;
-#endif
 	return zx_ioctl_handle_cmd(file, cmd, arg, true);
 }
 #else

@@ -330,7 +330,8 @@ cpu=()
 [[ $accel == kvm ]] && cpu=(-cpu host)
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=0 no_hash_pointers"
-append+=" rdinit=/init printk.devkmsg=on ${VM_APPEND:-}"
+# syscall.x32=y: x32_test makes x32 system calls to see them refused.
+append+=" rdinit=/init printk.devkmsg=on syscall.x32=y ${VM_APPEND:-}"
 
 console_log=$vmdir/console.log
 output_log=$vmdir/output.log
