@@ -363,7 +363,12 @@ stream() {
 		*"# ZXVM test-"*) m32=0 ;;
 		esac
 		if [[ $m32 == 1 && $line =~ $re_tap ]]; then
-			line=${BASH_REMATCH[1]}m32/${BASH_REMATCH[3]}
+			# A skip has no name, only its "# SKIP" directive.
+			if [[ ${BASH_REMATCH[3]} == "#"* ]]; then
+				line="${BASH_REMATCH[1]}m32 ${BASH_REMATCH[3]}"
+			else
+				line=${BASH_REMATCH[1]}m32/${BASH_REMATCH[3]}
+			fi
 		fi
 		printf '%s\n' "$line" >&3
 		case $line in
