@@ -53,6 +53,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1583,10 +1584,11 @@ static int ledger_server(zx_handle_t h)
 
 /* ---- orchestration ------------------------------------------------------------ */
 
-static long module_refcnt(void)
+/* A decimal number from sysfs, or -1 if the file is not there. */
+static long read_counter(const char *path)
 {
 	char buf[32] = "";
-	int fd = open("/sys/module/zx/refcnt", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
@@ -1594,6 +1596,38 @@ static long module_refcnt(void)
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+#define ZX_SYSFS	"/sys/class/misc/zx/"
+
+static long module_refcnt(void)
+{
+	return read_counter("/sys/module/zx/refcnt");
+}
+
+/* Live zx objects (the cycle collector's counter); -1 on an older module. */
+static long zx_objects(void)
+{
+	return read_counter(ZX_SYSFS "objects");
+}
+
+/*
+ * Wait until no process of the run is left: main is the subreaper of the
+ * run, so the children of killed chaos processes (op_fork) end up here
+ * too.  Returns false if some are still there after @seconds.
+ */
+static bool reap_all(unsigned int seconds)
+{
+	for (unsigned int t = 0; t <= seconds * 10; t++) {
+		pid_t pid;
+
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (pid < 0 && errno == ECHILD)
+			return true;
+		usleep(100000);
+	}
+	return false;
 }
 
 /* Run @fn(@h) in a child that keeps only @h; returns its pid. */
@@ -1699,8 +1733,8 @@ int main(int argc, char **argv)
 	pid_t chaos[MAX_PROCS], ledgers[4], spawner = -1;
 	unsigned int nledgers = 0, respawns = 0, tests = 0, failed = 0;
 	struct rlimit rl;
-	int64_t start, end;
-	long base, after = -1;
+	int64_t start, end, settled;
+	long base, after = -1, base_objects, objects = -1, gc_runs0, gc_collected0;
 	uint64_t stream = 100;
 	int opt;
 
@@ -1721,7 +1755,7 @@ int main(int argc, char **argv)
 	    cfg.threads > MAX_THREADS)
 		usage();
 
-	printf("TAP version 13\n1..3\n");
+	printf("TAP version 13\n1..4\n");
 	printf("# zxfuzz -s %" PRIu64 " -t %u -p %u -T %u%s\n", cfg.seed, cfg.seconds,
 	       cfg.procs, cfg.threads, cfg.serial ? " -S" : "");
 	fflush(stdout);
@@ -1737,6 +1771,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	base = module_refcnt();
+	base_objects = zx_objects();
+	gc_runs0 = read_counter(ZX_SYSFS "gc_runs");
+	gc_collected0 = read_counter(ZX_SYSFS "gc_collected");
+	if (base_objects < 0)
+		fprintf(stderr, "zxfuzz: %sobjects does not exist (a module without the cycle "
+			"collector?): only the module reference count is checked at the end\n",
+			ZX_SYSFS);
+	/* Orphans of killed chaos processes come to main: it waits for all. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (!cfg.serial)
 		spawner = spawn_spawner(cfg.procs);
 	rl.rlim_cur = rl.rlim_max;
@@ -1823,15 +1866,25 @@ int main(int argc, char **argv)
 		for (int fd = 3; fd < CHAOS_FDS + 512; fd++)
 			close(fd);
 
-	/* Every zx file of the run is released: deferred fput needs a moment. */
-	for (int i = 0; i < 300; i++) {
+	if (!reap_all(30))
+		fail("processes of the run still alive 30 s after it ended: hung in the kernel?");
+	end = now_ns();
+
+	/*
+	 * Once every process of the run has exited, every zx file and object
+	 * it made must go: what the last closes left in flight is garbage for
+	 * the cycle collector, which runs in a workqueue and releases through
+	 * deferred fput.  Generous: the VM may be slow and a collection may be
+	 * gc_interval_ms away.
+	 */
+	for (int i = 0; i < 600; i++) {
 		after = module_refcnt();
-		if (after == base)
+		objects = zx_objects();
+		if (after == base && objects == base_objects)
 			break;
 		usleep(100000);
 	}
-
-	end = now_ns();
+	settled = now_ns();
 	tests++;
 	if (sh->nfail) {
 		failed++;
@@ -1856,11 +1909,30 @@ int main(int argc, char **argv)
 	tests++;
 	if (base >= 0 && after != base) {
 		failed++;
-		printf("not ok %u - module references back to baseline: %ld, was %ld\n", tests,
-		       after, base);
+		printf("not ok %u - module references back to baseline: %ld 60 s after the run, "
+		       "was %ld before it\n", tests, after, base);
 	} else {
 		printf("ok %u - module references back to baseline (%ld)\n", tests, base);
 	}
+	tests++;
+	if (base_objects < 0) {
+		printf("ok %u - zx objects back to baseline # SKIP no %sobjects (module without "
+		       "the cycle collector)\n", tests, ZX_SYSFS);
+	} else if (objects != base_objects) {
+		failed++;
+		printf("not ok %u - zx objects back to baseline: %ld 60 s after the run, was %ld "
+		       "before it (gc_runs %ld, gc_collected %ld)\n", tests, objects, base_objects,
+		       read_counter(ZX_SYSFS "gc_runs"), read_counter(ZX_SYSFS "gc_collected"));
+	} else {
+		printf("ok %u - zx objects back to baseline (%ld) %.1f s after the run\n", tests,
+		       base_objects, (double)(settled - end) / 1e9);
+	}
+	if (base_objects >= 0)
+		printf("# collector: %ld walks, %ld endpoints collected during the run and after; "
+		       "%ld objects, %ld handles in flight now\n",
+		       read_counter(ZX_SYSFS "gc_runs") - gc_runs0,
+		       read_counter(ZX_SYSFS "gc_collected") - gc_collected0, zx_objects(),
+		       read_counter(ZX_SYSFS "inflight_handles"));
 	printf("# %" PRIu64 " ops in %.1f s: %.0f ops/s; chaos calls %" PRIu64 " ok, %" PRIu64
 	       " timed out, %" PRIu64 " other; %u respawns\n", sh->ops,
 	       (double)(end - start) / 1e9, (double)sh->ops * 1e9 / (double)(end - start),
