@@ -19,16 +19,21 @@
  *     every successful call must get its own reply, every reply of a call
  *     that timed out must come later as a plain message, exactly once.
  * Chaos statuses are checked against what the spec allows for each call.
- * At the end every process exits and the module's reference count must
- * return to what it was before the run.
+ * At the end every process exits, and the module's reference count and
+ * its count of live objects (/sys/class/misc/zx/objects, if the module
+ * has it) must return to what they were before the run, within 60 s.
  *
- * Channels carry channels, but never in a cycle (the module does not
- * collect cycles yet, and a leaked cycle would look like a leak here):
- * "carrier" channels, made before the chaos starts and kept at fds >=
- * CARRIER_FD, may carry anything from below CARRIER_FD (which is never a
- * carrier); every other channel may only carry events and eventpairs,
- * which write_etc's type check enforces in the kernel even when the fd
- * picked was replaced by something else meanwhile.  Carriers never travel.
+ * Channels carry channels, cycles included, for the module's cycle
+ * collector: any channel may carry any handle, raw ioctls and scribbled
+ * handle arrays move whatever they name, and the "carrier" channels --
+ * made before the chaos starts, kept at fds >= CARRIER_FD in every chaos
+ * process, with servers that answer calls on them -- go into each other
+ * and, written through their peer, into their own queue (mostly as
+ * copies, so that they stay around).  What a process leaves in a cycle
+ * when it is killed or exits is garbage the collector must find; the end
+ * check fails otherwise.  The ledgers' channels stay out of the chaos's
+ * reach: chaos processes close them (the spawner forks before they
+ * exist), and the ledgers carry events only.
  *
  * Usage: zxfuzz [-s SEED] [-t SECONDS] [-p PROCS] [-T THREADS] [-S [-n OPS]]
  *   -S  serial: one thread in one process, no signals, forks or deadlines
@@ -224,10 +229,11 @@ static void zoo_init(void)
 
 /*
  * A buffer for @len bytes: mostly good (@good, the thread's own), else
- * NULL, unmapped, read-only, a wild pointer, or (unless @no_scribble)
- * memory another thread rewrites during the call.
+ * NULL, unmapped, read-only, a wild pointer, or memory another thread
+ * rewrites during the call (with small fd numbers among other values: a
+ * handle array there names real handles).
  */
-static void *zoo_pick(struct rng *r, char *good, size_t len, bool no_scribble)
+static void *zoo_buf(struct rng *r, char *good, size_t len)
 {
 	size_t off;
 
@@ -243,26 +249,12 @@ static void *zoo_pick(struct rng *r, char *good, size_t len, bool no_scribble)
 		return zoo_ro + off;
 	case 3:
 	case 4:
-		return no_scribble ? good : zoo_scribble + off;
+		return zoo_scribble + off;
 	case 5:
 		return (char *)(uintptr_t)rnd(r);
 	default:
 		return good;
 	}
-}
-
-static void *zoo_buf(struct rng *r, char *good, size_t len)
-{
-	return zoo_pick(r, good, len, false);
-}
-
-/*
- * Handle arrays never come from scribbled memory: a random value there
- * could name a carrier and put it into a message (see the top).
- */
-static void *zoo_handles(struct rng *r, char *good, size_t len)
-{
-	return zoo_pick(r, good, len, true);
 }
 
 static void *scribbler(void *arg)
@@ -399,7 +391,7 @@ static zx_handle_t pick(struct rng *r)
 	return h;
 }
 
-/* A handle to put into a message: never a carrier. */
+/* A handle of this process's own: never a carrier. */
 static zx_handle_t pick_movable(struct rng *r)
 {
 	zx_handle_t h = one_in(r, 8) ? rn(r, CHAOS_FDS) :
@@ -410,7 +402,30 @@ static zx_handle_t pick_movable(struct rng *r)
 
 static bool is_carrier(zx_handle_t h)
 {
-	return h >= CARRIER_FD && h < LEDGER_FD;
+	return h >= CARRIER_FD && h < CARRIER_FD + NCARRIERS;
+}
+
+/* The other end of carrier @h (carriers are made in pairs). */
+static zx_handle_t carrier_peer(zx_handle_t h)
+{
+	return CARRIER_FD + ((h - CARRIER_FD) ^ 1);
+}
+
+/*
+ * A handle to put into a message.  Any handle may travel, so cycles form:
+ * mostly one of this process's own, sometimes (1 in @carrier_odds) a
+ * carrier -- shared by every chaos process, so that what one puts in
+ * cycles through carriers the others hold -- and when @ch is itself a
+ * carrier, often its peer: written through @ch, the peer lands in its own
+ * queue.  (@ch itself is refused with NOT_SUPPORTED.)
+ */
+static zx_handle_t pick_payload(struct rng *r, zx_handle_t ch, uint32_t carrier_odds)
+{
+	if (!one_in(r, carrier_odds))
+		return pick_movable(r);
+	if (is_carrier(ch) && one_in(r, 2))
+		return carrier_peer(ch);
+	return carriers[rn(r, NCARRIERS)];
 }
 
 /* ---- chaos operations ------------------------------------------------------ */
@@ -462,25 +477,30 @@ static void op_create(struct worker *w)
 	}
 }
 
-/* Fill @d with @n dispositions for a write through @ch. */
+/*
+ * Fill @d with @n dispositions for a write through @ch: any handle, any
+ * expected type (a wrong one is WRONG_TYPE).  A carrier goes mostly as a
+ * copy: moved, it is gone from this process's table for good.
+ */
 static void make_dispositions(struct rng *r, zx_handle_t ch, zx_handle_disposition_t *d,
 			      uint32_t n)
 {
-	bool carrier = is_carrier(ch);
+	static const uint32_t types[] = {
+		ZX_OBJ_TYPE_NONE, ZX_OBJ_TYPE_CHANNEL, ZX_OBJ_TYPE_EVENT, ZX_OBJ_TYPE_EVENTPAIR,
+	};
 
 	for (uint32_t i = 0; i < n; i++) {
 		d[i] = (zx_handle_disposition_t){
 			.operation = one_in(r, 3) ? ZX_HANDLE_OP_DUPLICATE :
 				     one_in(r, 16) ? (uint32_t)rnd(r) : ZX_HANDLE_OP_MOVE,
-			.handle = pick_movable(r),
+			.handle = pick_payload(r, ch, 8),
+			.type = types[rn(r, 4)],
 			.rights = one_in(r, 4) ? (uint32_t)rnd(r) : ZX_RIGHT_SAME_RIGHTS,
 			.result = ZX_OK,
 		};
-		/* Only carriers may carry channels; the kernel checks the type. */
-		if (carrier)
-			d[i].type = one_in(r, 2) ? ZX_OBJ_TYPE_NONE : ZX_OBJ_TYPE_CHANNEL;
-		else
-			d[i].type = one_in(r, 2) ? ZX_OBJ_TYPE_EVENT : ZX_OBJ_TYPE_EVENTPAIR;
+		if (is_carrier(d[i].handle) && d[i].operation != ZX_HANDLE_OP_DUPLICATE &&
+		    !one_in(r, 64))
+			d[i].operation = ZX_HANDLE_OP_DUPLICATE;
 	}
 }
 
@@ -516,17 +536,14 @@ static void op_write(struct worker *w, bool etc)
 	if (etc) {
 		make_dispositions(r, ch, d, nh > 8 ? 8 : nh);
 		handles = nh <= 8 && !one_in(r, 8) ? (void *)d :
-			zoo_handles(r, (char *)d, sizeof(d));
+			zoo_buf(r, (char *)d, sizeof(d));
 		st = zx_channel_write_etc(ch, options, bytes, nb, handles, nh);
 	} else {
-		/*
-		 * Plain writes move handles only through carriers; elsewhere
-		 * their arrays name fds that do not exist.
-		 */
+		/* Plain writes move: a carrier only rarely (see make_dispositions()). */
 		for (uint32_t i = 0; i < 8; i++)
-			hs[i] = is_carrier(ch) ? pick_movable(r) : CHAOS_FDS + 1000 + i;
+			hs[i] = pick_payload(r, ch, 512);
 		handles = nh <= 8 && !one_in(r, 8) ? (void *)hs :
-			zoo_handles(r, (char *)hs, sizeof(hs));
+			zoo_buf(r, (char *)hs, sizeof(hs));
 		st = zx_channel_write(ch, options, bytes, nb, handles, nh);
 	}
 	check(etc ? "write_etc" : "write", st, A_WRITE);
@@ -687,7 +704,7 @@ static void op_wait(struct worker *w)
 		for (int i = 0; i < 8; i++)
 			items[i] = (zx_wait_item_t){ pick(r), (uint32_t)rnd(r), 0 };
 		st = zx_object_wait_many(n <= 8 && !one_in(r, 8) ? items :
-					 zoo_handles(r, (char *)items, sizeof(items)),
+					 zoo_buf(r, (char *)items, sizeof(items)),
 					 n, short_deadline(r));
 	}
 	check("wait", st, A_WAIT);
@@ -728,13 +745,14 @@ static void op_dup(struct worker *w)
 	zx_handle_t h = pick(r);
 	zx_status_t st;
 
-	/* A carrier replaced is a carrier at a low fd: only duplicate those. */
-	if (one_in(r, 2) && !is_carrier(h))
+	/*
+	 * A copy of a carrier lands in the pool and travels from there.  A
+	 * carrier replaced is gone from its slot: rarely, so that they stay.
+	 */
+	if (one_in(r, 2) && (!is_carrier(h) || one_in(r, 64)))
 		st = zx_handle_replace(h, rights, pout);
-	else if (!is_carrier(h))
-		st = zx_handle_duplicate(h, rights, pout);
 	else
-		return;
+		st = zx_handle_duplicate(h, rights, pout);
 	check("duplicate/replace", st, A_DUP);
 	if (st == ZX_OK)
 		pool_add(r, out);
@@ -751,7 +769,7 @@ static void op_close(struct worker *w)
 
 		for (int i = 0; i < 16; i++)
 			hs[i] = pick_movable(r);
-		st = zx_handle_close_many(n <= 16 ? hs : zoo_handles(r, (char *)hs, sizeof(hs)), n);
+		st = zx_handle_close_many(n <= 16 ? hs : zoo_buf(r, (char *)hs, sizeof(hs)), n);
 	} else {
 		zx_handle_t h = pick(r);
 
@@ -1030,15 +1048,11 @@ static void op_discard(struct worker *w)
 	check("discard", st, A_READ);
 }
 
-/* Commands that put handles into messages: never fed random blocks. */
-static bool raw_moves_handles(unsigned long cmd)
-{
-	return cmd == ZX_IOC_CHANNEL_WRITE || cmd == ZX_IOC_CHANNEL_WRITE_ETC ||
-		cmd == ZX_IOC_CHANNEL_CALL || cmd == ZX_IOC_CHANNEL_CALL_ETC ||
-		cmd == ZX_IOC_CHANNEL_REPLY_READ;
-}
-
-/* Raw ioctls: every other command, random sizes, random argument blocks. */
+/*
+ * Raw ioctls: every command, random sizes, random argument blocks.  Those
+ * that write move whatever the block names (a call interrupted here is
+ * left parked: nothing resumes it).
+ */
 static void op_raw_ioctl(struct worker *w)
 {
 	static const unsigned long real[] = {
@@ -1047,6 +1061,8 @@ static void op_raw_ioctl(struct worker *w)
 		ZX_IOC_HANDLE_DUPLICATE, ZX_IOC_HANDLE_REPLACE, ZX_IOC_OBJECT_WAIT_ONE,
 		ZX_IOC_OBJECT_SIGNAL, ZX_IOC_OBJECT_SIGNAL_PEER, ZX_IOC_OBJECT_GET_INFO,
 		ZX_IOC_CHANNEL_READ, ZX_IOC_CHANNEL_READ_ETC, ZX_IOC_CHANNEL_CALL_FINISH,
+		ZX_IOC_CHANNEL_WRITE, ZX_IOC_CHANNEL_WRITE_ETC, ZX_IOC_CHANNEL_CALL,
+		ZX_IOC_CHANNEL_CALL_ETC, ZX_IOC_CHANNEL_REPLY_READ,
 	};
 	struct rng *r = &w->r;
 	uint64_t *blk = (uint64_t *)(w->buf + 8192);
@@ -1058,7 +1074,9 @@ static void op_raw_ioctl(struct worker *w)
 			   rn(r, 256));
 	else
 		cmd = real[rn(r, sizeof(real) / sizeof(real[0]))];
-	if (raw_moves_handles(cmd))
+	/* Nothing would ever answer or interrupt a serial run's call. */
+	if (cfg.serial && (cmd == ZX_IOC_CHANNEL_CALL || cmd == ZX_IOC_CHANNEL_CALL_ETC ||
+			   cmd == ZX_IOC_CHANNEL_REPLY_READ))
 		return;
 	for (int i = 0; i < 32; i++) {
 		switch (rn(r, 5)) {
@@ -1120,6 +1138,12 @@ static void op_fork(struct worker *w)
 	pid = fork();
 	if (pid != 0)
 		return;
+	/*
+	 * Only this thread came along, not the signaler: a raw call or wait
+	 * with a far deadline would block it for good, and the run ends only
+	 * when every process of it has exited.
+	 */
+	alarm(5);
 	if (one_in(r, 2)) {
 		char *argv[] = { "zxfuzz", "-E", NULL };
 
