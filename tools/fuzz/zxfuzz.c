@@ -106,6 +106,7 @@ struct shared {
 	uint64_t ops;
 	uint64_t calls_ok, calls_timed_out, calls_other;
 	uint64_t ledger_msgs, ledger_calls;
+	uint64_t cycles, cycles_seen;
 	uint32_t nfail;
 	struct failure fail[NFAIL];
 	/* the message ledger: what the writer sent */
@@ -1037,6 +1038,303 @@ static void op_call_cell(struct worker *w)
 	zx_handle_close(c.b);
 }
 
+/*
+ * Cycle cells: garbage made on purpose, for the cycle collector.  A cell
+ * makes endpoints that only queues (or a parked call) reach, in one of
+ * three shapes, and races what would break the cycle against the
+ * collector's walk:
+ *   - self: b written into its own queue through its peer a, after
+ *     messages carrying whatever the pool has (channels, carriers);
+ *   - pair: d in y's queue and y in d's queue, reachable through one more
+ *     handle of d; a reader takes y out of d's queue and puts it back
+ *     while copies of d are closed (each close of an fd naming an
+ *     endpoint in flight runs the collector), and at last that handle;
+ *   - call: a call on a whose reply carries a handle of a itself; the
+ *     server interrupts the caller, which leaves the call parked (a raw
+ *     ioctl, no CALL_FINISH) or resumes it or calls again, and closes a:
+ *     a is then held only by the reply kept for its own parked call (or,
+ *     once that call is dropped, by its own queue).
+ * Only statuses are checked: under chaos another thread may have copied
+ * any of these handles meanwhile, and the collector is asynchronous.  The
+ * end of the run checks that everything was collected.  sh->cycles counts
+ * the cells, sh->cycles_seen those whose surviving end saw PEER_CLOSED
+ * before the cell let go of it: the collector at work during the run.
+ */
+static void cycle_watch(struct worker *w, zx_handle_t h, bool closed_cycle)
+{
+	struct rng *r = &w->r;
+
+	__atomic_add_fetch(&sh->cycles, 1, __ATOMIC_RELAXED);
+	if (closed_cycle && !cfg.serial && one_in(r, 2)) {
+		zx_signals_t obs = 0;
+		zx_status_t st = zx_object_wait_one(h, ZX_CHANNEL_PEER_CLOSED,
+						    zx_deadline_after(ZX_MSEC(rn(r, 50))), &obs);
+
+		check("cycle wait", st, A_WAIT);
+		if (st == ZX_OK && (obs & ZX_CHANNEL_PEER_CLOSED))
+			__atomic_add_fetch(&sh->cycles_seen, 1, __ATOMIC_RELAXED);
+	}
+	/* Left to the chaos, or closed. */
+	if (one_in(r, 2))
+		pool_add(r, h);
+	else
+		zx_handle_close(h);
+}
+
+static zx_status_t move_channel(zx_handle_t through, zx_handle_t h)
+{
+	zx_handle_disposition_t d = { .operation = ZX_HANDLE_OP_MOVE, .handle = h,
+				      .type = ZX_OBJ_TYPE_CHANNEL,
+				      .rights = ZX_RIGHT_SAME_RIGHTS };
+
+	return zx_channel_write_etc(through, 0, NULL, 0, &d, 1);
+}
+
+static void cycle_self(struct worker *w)
+{
+	struct rng *r = &w->r;
+	zx_handle_disposition_t d[4];
+	zx_handle_t a, b;
+	zx_status_t st;
+
+	if (zx_channel_create(0, &a, &b) != ZX_OK)
+		return;
+	for (uint32_t i = rn(r, 3); i > 0; i--) {
+		uint32_t n = 1 + rn(r, 4);
+
+		make_dispositions(r, a, d, n);
+		st = zx_channel_write_etc(a, 0, w->buf, 8, d, n);
+		check("cycle cargo", st, A_WRITE);
+	}
+	st = move_channel(a, b);
+	check("cycle write", st, A_WRITE);
+	cycle_watch(w, a, st == ZX_OK);
+}
+
+struct cycle_pair {
+	zx_handle_t c, d2;
+	int stop;
+	uint64_t seed;
+};
+
+static void *cycle_pair_reader(void *arg)
+{
+	struct cycle_pair *k = arg;
+	struct rng r;
+
+	rng_init(&r, k->seed, 11);
+	while (!__atomic_load_n(&k->stop, __ATOMIC_ACQUIRE)) {
+		zx_handle_info_t info[4];
+		uint32_t ab, ah;
+		zx_status_t st = zx_channel_read_etc(k->d2, 0, NULL, info, 0, 4, &ab, &ah);
+
+		check("cycle read", st, A_READ);
+		if (st != ZX_OK || ah > 4) {
+			sched_yield();
+			continue;
+		}
+		/* y, out of the cycle: mostly back in (closing it again). */
+		for (uint32_t i = 0; i < ah; i++) {
+			if (one_in(&r, 8)) {
+				pool_add(&r, info[i].handle);
+				continue;
+			}
+			st = move_channel(k->c, info[i].handle);
+			check("cycle write back", st, A_WRITE);
+		}
+	}
+	return NULL;
+}
+
+static void cycle_pair(struct worker *w)
+{
+	struct rng *r = &w->r;
+	struct cycle_pair k = { .seed = rnd(r) };
+	zx_handle_t x, y, d;
+	zx_status_t st1, st2;
+	pthread_t t;
+
+	if (zx_channel_create(0, &x, &y) != ZX_OK)
+		return;
+	if (zx_channel_create(0, &k.c, &d) != ZX_OK) {
+		zx_handle_close(x);
+		zx_handle_close(y);
+		return;
+	}
+	if (zx_handle_duplicate(d, ZX_RIGHT_SAME_RIGHTS, &k.d2) != ZX_OK)
+		k.d2 = 0;
+	st1 = move_channel(x, d);	/* d into y's queue */
+	st2 = move_channel(k.c, y);	/* y into d's queue: the cycle */
+	check("cycle write", st1, A_WRITE);
+	check("cycle write", st2, A_WRITE);
+	if (k.d2 && !pthread_create(&t, NULL, cycle_pair_reader, &k)) {
+		for (uint32_t i = rn(r, 6); i > 0; i--) {
+			struct timespec ts = { 0, rn(r, 300000) };
+			zx_handle_t d3;
+
+			if (zx_handle_duplicate(k.d2, ZX_RIGHT_SAME_RIGHTS, &d3) != ZX_OK)
+				break;
+			nanosleep(&ts, NULL);
+			zx_handle_close(d3);
+		}
+		/* The last handle of d, perhaps while the reader is reading it. */
+		zx_handle_close(k.d2);
+		__atomic_store_n(&k.stop, 1, __ATOMIC_RELEASE);
+		pthread_join(t, NULL);
+	} else if (k.d2) {
+		zx_handle_close(k.d2);
+	}
+	if (one_in(r, 2))
+		pool_add(r, k.c);
+	else
+		zx_handle_close(k.c);
+	cycle_watch(w, x, st1 == ZX_OK && st2 == ZX_OK);
+}
+
+struct cycle_call {
+	zx_handle_t b, q;
+	pid_t caller;
+	bool replied;	/* with a2 */
+	uint64_t seed;
+};
+
+static void *cycle_call_server(void *arg)
+{
+	struct cycle_call *k = arg;
+	zx_handle_t a2 = 0;
+	uint32_t ab = 0, ah = 0;
+	char buf[64];
+	struct rng r;
+	zx_status_t st;
+
+	rng_init(&r, k->seed, 13);
+	/* A handle of the caller's end, a2, comes through q. */
+	st = zxl_channel_read_wait(k->q, 0, buf, &a2, sizeof(buf), 1, &ab, &ah,
+				   zx_deadline_after(ZX_MSEC(200)));
+	check("cycle server read", st, A_REPLY_READ);
+	if (st != ZX_OK || ah != 1)
+		a2 = 0;
+	st = zxl_channel_read_wait(k->b, 0, buf, NULL, sizeof(buf), 0, &ab, &ah,
+				   zx_deadline_after(ZX_MSEC(200)));
+	check("cycle server read", st, A_REPLY_READ);
+	if (st == ZX_OK && ab >= 4) {
+		zx_handle_disposition_t d = { .operation = ZX_HANDLE_OP_MOVE, .handle = a2,
+					      .type = ZX_OBJ_TYPE_CHANNEL,
+					      .rights = ZX_RIGHT_SAME_RIGHTS };
+
+		if (!one_in(&r, 4))
+			syscall(SYS_tgkill, getpid(), k->caller, SIGUSR1);
+		if (one_in(&r, 2)) {
+			struct timespec ts = { 0, rn(&r, 2000000) };
+
+			nanosleep(&ts, NULL);
+		}
+		/* The reply carries a2: a's reply holds a. */
+		st = zx_channel_write_etc(k->b, 0, buf, ab, &d, a2 ? 1 : 0);
+		check("cycle reply", st, A_WRITE);
+		k->replied = st == ZX_OK && a2;
+		a2 = 0;
+	}
+	if (a2)
+		zx_handle_close(a2);
+	return NULL;
+}
+
+/* A call by raw ioctl: an interrupted one stays parked until resumed. */
+static int raw_call(unsigned long cmd, zx_handle_t h, struct zxu_channel_call_args *ca,
+		    zx_time_t deadline, uint32_t *ab, uint32_t *ah)
+{
+	struct zxu_ioc_channel_call io = {
+		.args = (uintptr_t)ca, .deadline = deadline,
+		.actual_bytes = (uintptr_t)ab, .actual_handles = (uintptr_t)ah,
+		.handle = h,
+	};
+
+	return ioctl((int)h, cmd, &io) ? errno : 0;
+}
+
+static void cycle_call(struct worker *w)
+{
+	struct rng *r = &w->r;
+	struct cycle_call k = { .caller = gettid_(), .seed = rnd(r) };
+	zx_handle_t a, a2, p;
+	char req[8] = { 0 }, rep[64];
+	zx_handle_t hs[4];
+	uint32_t ab = 0, ah = 0;
+	struct zxu_channel_call_args ca = {
+		.wr_bytes = (uintptr_t)req, .wr_num_bytes = sizeof(req),
+		.rd_bytes = (uintptr_t)rep, .rd_num_bytes = sizeof(rep),
+		.rd_handles = (uintptr_t)hs, .rd_num_handles = 4,
+	};
+	zx_time_t deadline = zx_deadline_after(ZX_MSEC(20 + rn(r, 100)));
+	bool early_close = one_in(r, 2);
+	pthread_t t;
+	int err;
+
+	if (zx_channel_create(0, &a, &k.b) != ZX_OK)
+		return;
+	if (zx_channel_create(0, &p, &k.q) != ZX_OK) {
+		zx_handle_close(a);
+		zx_handle_close(k.b);
+		return;
+	}
+	if (zx_handle_duplicate(a, ZX_RIGHT_SAME_RIGHTS, &a2) == ZX_OK)
+		check("cycle write", move_channel(p, a2), A_WRITE);
+	if (pthread_create(&t, NULL, cycle_call_server, &k)) {
+		zx_handle_close(a);
+		zx_handle_close(p);
+		zx_handle_close(k.b);
+		zx_handle_close(k.q);
+		return;
+	}
+	err = raw_call(ZX_IOC_CHANNEL_CALL, a, &ca, deadline, &ab, &ah);
+	if (err == EINTR) {
+		switch (rn(r, 3)) {
+		case 0:
+			/* Leave it parked. */
+			break;
+		case 1:
+			do
+				err = raw_call(ZX_IOC_CHANNEL_CALL_FINISH, a, &ca, deadline, &ab, &ah);
+			while (err == EINTR && one_in(r, 2));
+			break;
+		default:
+			/* A new call drops the parked one: its reply is queued to a. */
+			err = raw_call(ZX_IOC_CHANNEL_CALL, a, &ca,
+				       zx_deadline_after(ZX_MSEC(rn(r, 5))), &ab, &ah);
+			break;
+		}
+	}
+	if (err == 0 && ah <= 4)
+		for (uint32_t i = 0; i < ah; i++)
+			pool_add(r, hs[i]);
+	/* Closing a before the reply came: the reply closes the cycle. */
+	if (early_close)
+		zx_handle_close(a);
+	pthread_join(t, NULL);
+	if (!early_close)
+		zx_handle_close(a);
+	zx_handle_close(p);
+	zx_handle_close(k.q);
+	/* Unless the call got its reply (and a2 with it), a is garbage now. */
+	cycle_watch(w, k.b, k.replied && err != 0);
+}
+
+static void op_cycle(struct worker *w)
+{
+	switch (cfg.serial ? 0 : rn(&w->r, 3)) {
+	case 0:
+		cycle_self(w);
+		break;
+	case 1:
+		cycle_pair(w);
+		break;
+	default:
+		cycle_call(w);
+		break;
+	}
+}
+
 /* Drop whatever is at the head of a queue, as a reader short of room. */
 static void op_discard(struct worker *w)
 {
@@ -1174,6 +1472,7 @@ static const struct {
 	{ op_wait, 5 }, { op_signal, 3 }, { op_info, 3 }, { op_dup, 5 },
 	{ op_close, 6 }, { op_fd_chaos, 3 }, { op_raw_ioctl, 6 }, { op_poll, 2 },
 	{ op_fork, 1 }, { op_fd_fill, 3 }, { op_discard, 8 }, { op_race_cell, 2 }, { op_call_cell, 2 },
+	{ op_cycle, 4 },
 };
 
 static void one_op(struct worker *w)
@@ -1961,6 +2260,8 @@ int main(int argc, char **argv)
 	       " timed out, %" PRIu64 " other; %u respawns\n", sh->ops,
 	       (double)(end - start) / 1e9, (double)sh->ops * 1e9 / (double)(end - start),
 	       sh->calls_ok, sh->calls_timed_out, sh->calls_other, respawns);
+	printf("# cycle cells: %" PRIu64 ", %" PRIu64 " of which saw their cycle collected "
+	       "within 50 ms\n", sh->cycles, sh->cycles_seen);
 	if (cfg.serial)
 		printf("# serial trace: %" PRIu64 " ops, hash %016" PRIx64 "\n", sh->ops,
 		       trace_hash);
