@@ -128,6 +128,39 @@ kill -9 -1 2>/dev/null
 sleep 0.2
 wait
 
+# With nothing of the tests left, every zx object must go.  What the last
+# closes left in a reference cycle is the cycle collector's to free, in a
+# workqueue and through deferred fput (and a walk may be gc_interval_ms
+# away): poll, generously.  Reported as "objects N SECONDS" (N should be
+# 0), or "objects missing" on a module without the counter.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+if [ $loaded -eq 0 ]; then
+	zxsys=/sys/class/misc/zx
+	if [ -r $zxsys/objects ]; then
+		t0=$(uptime_s)
+		i=0
+		n=$(cat $zxsys/objects)
+		while [ "$n" != 0 ] && [ $i -lt 300 ]; do
+			sleep 0.2
+			i=$((i + 1))
+			n=$(cat $zxsys/objects)
+		done
+		secs=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		if [ "$n" != 0 ]; then
+			echo "# zx objects still $n after $secs s:" \
+				"inflight_handles $(cat $zxsys/inflight_handles 2>&1)," \
+				"gc_runs $(cat $zxsys/gc_runs 2>&1)," \
+				"gc_collected $(cat $zxsys/gc_collected 2>&1)," \
+				"refcnt $(cat /sys/module/zx/refcnt 2>&1)"
+			kmsg "objects still $n after $secs s"
+			status=1
+		fi
+		mark objects "$n" "$secs"
+	else
+		mark objects missing
+	fi
+fi
+
 # While the module is loaded its symbols name the leaking call sites.
 [ $loaded -eq 0 ] && kmemleak_scan before-rmmod
 

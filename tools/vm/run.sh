@@ -15,11 +15,14 @@
 # from print-programs>, busybox applets in /bin, /sbin, /usr/bin, /usr/sbin,
 # and with VM_M32_TESTS the 32-bit selftests in /m32/selftests/.
 #
-# A run fails (exit != 0) if insmod fails or /dev/zx is missing, if rmmod zx
-# fails (leaked module reference), if the kernel log shows a WARNING, BUG,
-# oops, KASAN/UBSAN/lockdep report, hung task etc., if the kernel taints
-# itself with W/D/B/L, or if the guest never prints its exit marker (panic,
-# hang, timeout). Otherwise it exits with the guest command's status
+# A run fails (exit != 0) if insmod fails or /dev/zx is missing, if the
+# module's live objects (/sys/class/misc/zx/objects) do not return to 0
+# within 60 s once the tests are over and killed (a leak, e.g. a reference
+# cycle not collected; skipped on a module without that attribute), if
+# rmmod zx fails (leaked module reference), if the kernel log shows a
+# WARNING, BUG, oops, KASAN/UBSAN/lockdep report, hung task etc., if the
+# kernel taints itself with W/D/B/L, or if the guest never prints its exit
+# marker (panic, hang, timeout). Otherwise it exits with the guest command's status
 # (--tests: non-zero if a test failed or none passed).
 #
 # Environment:
@@ -402,11 +405,11 @@ marker() {
 }
 
 pass=0 fail=0 skip=0 test_pass=0
-result() { # ok|fail|skip description
+result() { # ok|fail|skip description [skip reason]
 	case $1 in
 	ok) pass=$((pass + 1)); echo "ok - $2" ;;
 	fail) fail=$((fail + 1)); echo "not ok - $2" ;;
-	skip) skip=$((skip + 1)); echo "ok - $2 # SKIP" ;;
+	skip) skip=$((skip + 1)); echo "ok - $2 # SKIP${3:+ $3}" ;;
 	esac
 }
 
@@ -479,6 +482,17 @@ if [[ $mode == tests ]]; then
 fi
 
 if [[ -n $insmod_rc && $insmod_rc == 0 ]]; then
+	# "objects N SECONDS" from init.sh's wait for the count to reach 0.
+	objects=$(marker objects)
+	case $objects in
+	missing)
+		result skip "objects returned to 0" \
+			"no /sys/class/misc/zx/objects (module without the cycle collector)"
+		;;
+	"0 "*) result ok "objects returned to 0 (after ${objects#* } s)" ;;
+	"") result fail "objects returned to 0 (never checked: the VM did not get there)" ;;
+	*) result fail "objects returned to 0 (still ${objects%% *} after ${objects#* } s)" ;;
+	esac
 	rmmod_rc=$(marker rmmod)
 	if [[ $rmmod_rc == 0 ]]; then
 		result ok "rmmod zx"
