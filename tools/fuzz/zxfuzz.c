@@ -29,7 +29,8 @@
  * made before the chaos starts, kept at fds >= CARRIER_FD in every chaos
  * process, with servers that answer calls on them -- go into each other
  * and, written through their peer, into their own queue (mostly as
- * copies, so that they stay around).  What a process leaves in a cycle
+ * copies, so that they stay around); cycle cells (op_cycle()) make garbage
+ * on purpose and race the collector.  What a process leaves in a cycle
  * when it is killed or exits is garbage the collector must find; the end
  * check fails otherwise.  The ledgers' channels stay out of the chaos's
  * reach: chaos processes close them (the spawner forks before they
@@ -131,6 +132,20 @@ static void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Whether channels may carry channels in cycles: not in a serial run.  The
+ * collector frees a cycle asynchronously, so what an op on a survivor of
+ * one gets (PEER_CLOSED or not) would depend on when it ran, and a serial
+ * run must replay exactly.  A serial run keeps the rule of old, under
+ * which no cycle can form: carriers carry only what is below CARRIER_FD
+ * (never a carrier), other channels only events and eventpairs (the
+ * kernel's type check of write_etc enforces it even when the fd picked was
+ * replaced meanwhile), carriers never travel, handle arrays never come
+ * from memory the kernel wrote fd numbers into, and raw ioctls never move
+ * handles.
+ */
+static bool cycles;
+
 /* A fresh chaos process (see spawner()) lives until this time. */
 static int64_t fresh_end;
 
@@ -230,11 +245,10 @@ static void zoo_init(void)
 
 /*
  * A buffer for @len bytes: mostly good (@good, the thread's own), else
- * NULL, unmapped, read-only, a wild pointer, or memory another thread
- * rewrites during the call (with small fd numbers among other values: a
- * handle array there names real handles).
+ * NULL, unmapped, read-only, a wild pointer, or (unless @no_scribble)
+ * memory another thread rewrites during the call.
  */
-static void *zoo_buf(struct rng *r, char *good, size_t len)
+static void *zoo_pick(struct rng *r, char *good, size_t len, bool no_scribble)
 {
 	size_t off;
 
@@ -250,12 +264,27 @@ static void *zoo_buf(struct rng *r, char *good, size_t len)
 		return zoo_ro + off;
 	case 3:
 	case 4:
-		return zoo_scribble + off;
+		return no_scribble ? good : zoo_scribble + off;
 	case 5:
 		return (char *)(uintptr_t)rnd(r);
 	default:
 		return good;
 	}
+}
+
+static void *zoo_buf(struct rng *r, char *good, size_t len)
+{
+	return zoo_pick(r, good, len, false);
+}
+
+/*
+ * A handle array.  Scribbled memory has small fd numbers among other
+ * values, and reads store fd numbers there too: an array there names
+ * real handles, which only a run with cycles may move at random.
+ */
+static void *zoo_handles(struct rng *r, char *good, size_t len)
+{
+	return zoo_pick(r, good, len, !cycles);
 }
 
 static void *scribbler(void *arg)
@@ -422,7 +451,7 @@ static zx_handle_t carrier_peer(zx_handle_t h)
  */
 static zx_handle_t pick_payload(struct rng *r, zx_handle_t ch, uint32_t carrier_odds)
 {
-	if (!one_in(r, carrier_odds))
+	if (!cycles || !one_in(r, carrier_odds))
 		return pick_movable(r);
 	if (is_carrier(ch) && one_in(r, 2))
 		return carrier_peer(ch);
@@ -502,6 +531,11 @@ static void make_dispositions(struct rng *r, zx_handle_t ch, zx_handle_dispositi
 		if (is_carrier(d[i].handle) && d[i].operation != ZX_HANDLE_OP_DUPLICATE &&
 		    !one_in(r, 64))
 			d[i].operation = ZX_HANDLE_OP_DUPLICATE;
+		/* No cycles: only carriers carry channels, the kernel checks. */
+		if (!cycles && is_carrier(ch))
+			d[i].type = one_in(r, 2) ? ZX_OBJ_TYPE_NONE : ZX_OBJ_TYPE_CHANNEL;
+		else if (!cycles)
+			d[i].type = one_in(r, 2) ? ZX_OBJ_TYPE_EVENT : ZX_OBJ_TYPE_EVENTPAIR;
 	}
 }
 
@@ -537,14 +571,19 @@ static void op_write(struct worker *w, bool etc)
 	if (etc) {
 		make_dispositions(r, ch, d, nh > 8 ? 8 : nh);
 		handles = nh <= 8 && !one_in(r, 8) ? (void *)d :
-			zoo_buf(r, (char *)d, sizeof(d));
+			zoo_handles(r, (char *)d, sizeof(d));
 		st = zx_channel_write_etc(ch, options, bytes, nb, handles, nh);
 	} else {
-		/* Plain writes move: a carrier only rarely (see make_dispositions()). */
+		/*
+		 * Plain writes move: a carrier only rarely (see
+		 * make_dispositions()).  Without cycles they move only through
+		 * carriers; elsewhere their arrays name fds that do not exist.
+		 */
 		for (uint32_t i = 0; i < 8; i++)
-			hs[i] = pick_payload(r, ch, 512);
+			hs[i] = cycles || is_carrier(ch) ? pick_payload(r, ch, 512) :
+				CHAOS_FDS + 1000 + i;
 		handles = nh <= 8 && !one_in(r, 8) ? (void *)hs :
-			zoo_buf(r, (char *)hs, sizeof(hs));
+			zoo_handles(r, (char *)hs, sizeof(hs));
 		st = zx_channel_write(ch, options, bytes, nb, handles, nh);
 	}
 	check(etc ? "write_etc" : "write", st, A_WRITE);
@@ -705,7 +744,7 @@ static void op_wait(struct worker *w)
 		for (int i = 0; i < 8; i++)
 			items[i] = (zx_wait_item_t){ pick(r), (uint32_t)rnd(r), 0 };
 		st = zx_object_wait_many(n <= 8 && !one_in(r, 8) ? items :
-					 zoo_buf(r, (char *)items, sizeof(items)),
+					 zoo_handles(r, (char *)items, sizeof(items)),
 					 n, short_deadline(r));
 	}
 	check("wait", st, A_WAIT);
@@ -750,6 +789,8 @@ static void op_dup(struct worker *w)
 	 * A copy of a carrier lands in the pool and travels from there.  A
 	 * carrier replaced is gone from its slot: rarely, so that they stay.
 	 */
+	if (!cycles && is_carrier(h))
+		return;
 	if (one_in(r, 2) && (!is_carrier(h) || one_in(r, 64)))
 		st = zx_handle_replace(h, rights, pout);
 	else
@@ -770,7 +811,7 @@ static void op_close(struct worker *w)
 
 		for (int i = 0; i < 16; i++)
 			hs[i] = pick_movable(r);
-		st = zx_handle_close_many(n <= 16 ? hs : zoo_buf(r, (char *)hs, sizeof(hs)), n);
+		st = zx_handle_close_many(n <= 16 ? hs : zoo_handles(r, (char *)hs, sizeof(hs)), n);
 	} else {
 		zx_handle_t h = pick(r);
 
@@ -1065,7 +1106,7 @@ static void cycle_watch(struct worker *w, zx_handle_t h, bool closed_cycle)
 	struct rng *r = &w->r;
 
 	__atomic_add_fetch(&sh->cycles, 1, __ATOMIC_RELAXED);
-	if (closed_cycle && !cfg.serial && one_in(r, 2)) {
+	if (closed_cycle && one_in(r, 2)) {
 		zx_signals_t obs = 0;
 		zx_status_t st = zx_object_wait_one(h, ZX_CHANNEL_PEER_CLOSED,
 						    zx_deadline_after(ZX_MSEC(rn(r, 50))), &obs);
@@ -1322,7 +1363,9 @@ static void cycle_call(struct worker *w)
 
 static void op_cycle(struct worker *w)
 {
-	switch (cfg.serial ? 0 : rn(&w->r, 3)) {
+	if (!cycles)
+		return;
+	switch (rn(&w->r, 3)) {
 	case 0:
 		cycle_self(w);
 		break;
@@ -1346,10 +1389,19 @@ static void op_discard(struct worker *w)
 	check("discard", st, A_READ);
 }
 
+/* Commands that put handles into messages. */
+static bool raw_moves_handles(unsigned long cmd)
+{
+	return cmd == ZX_IOC_CHANNEL_WRITE || cmd == ZX_IOC_CHANNEL_WRITE_ETC ||
+		cmd == ZX_IOC_CHANNEL_CALL || cmd == ZX_IOC_CHANNEL_CALL_ETC ||
+		cmd == ZX_IOC_CHANNEL_REPLY_READ;
+}
+
 /*
  * Raw ioctls: every command, random sizes, random argument blocks.  Those
  * that write move whatever the block names (a call interrupted here is
- * left parked: nothing resumes it).
+ * left parked: nothing resumes it); not without cycles, nor (the same
+ * case) in a serial run, where nothing would answer or interrupt a call.
  */
 static void op_raw_ioctl(struct worker *w)
 {
@@ -1372,9 +1424,7 @@ static void op_raw_ioctl(struct worker *w)
 			   rn(r, 256));
 	else
 		cmd = real[rn(r, sizeof(real) / sizeof(real[0]))];
-	/* Nothing would ever answer or interrupt a serial run's call. */
-	if (cfg.serial && (cmd == ZX_IOC_CHANNEL_CALL || cmd == ZX_IOC_CHANNEL_CALL_ETC ||
-			   cmd == ZX_IOC_CHANNEL_REPLY_READ))
+	if (!cycles && raw_moves_handles(cmd))
 		return;
 	for (int i = 0; i < 32; i++) {
 		switch (rn(r, 5)) {
@@ -2077,6 +2127,7 @@ int main(int argc, char **argv)
 	if (cfg.procs < 1 || cfg.procs > MAX_PROCS || cfg.threads < 1 ||
 	    cfg.threads > MAX_THREADS)
 		usage();
+	cycles = !cfg.serial;
 
 	printf("TAP version 13\n1..4\n");
 	printf("# zxfuzz -s %" PRIu64 " -t %u -p %u -T %u%s\n", cfg.seed, cfg.seconds,
