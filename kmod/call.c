@@ -218,6 +218,8 @@ static int zx_call_wait(struct file *file, unsigned int fd,
 		return -EINTR;
 	}
 	zx_endpoint_unlink_call_locked(ep, w);
+	/* The reply is this thread's now, no longer reachable through @ep. */
+	zx_msg_unhold(reply);
 	spin_unlock(ep->obj.lock);
 
 	/* The reply is read the way the call that is finishing asked. */

@@ -16,6 +16,7 @@
  *   Lock order:
  *     channel->lock -> obj->wq.lock, ep->read_wq.lock  (wake-ups under it)
  *     channel->lock -> zx_parked_lock                  (call.c's reaper)
+ *     channel->lock -> zx_gc_lock      (messages held and unheld, gc.c)
  *   Messages are destroyed only after the lock is dropped: destroying one
  *   may release files and so other endpoints.
  *
@@ -96,6 +97,7 @@ static void zx_endpoint_dequeue_locked(struct zx_endpoint *ep,
 {
 	lockdep_assert_held(ep->obj.lock);
 	list_del_init(&msg->node);
+	zx_msg_unhold(msg);
 	ep->queue_len--;
 	ep->queue_bytes -= msg->charge;
 	if (list_empty(&ep->queue))
@@ -214,6 +216,7 @@ static bool zx_endpoint_route_reply_locked(struct zx_endpoint *ep,
 		if (w->txid != txid || w->reply || w->status ||
 		    zx_call_waiter_orphaned(w))
 			continue;
+		zx_msg_hold_locked(msg, &ep->gc);
 		WRITE_ONCE(w->reply, msg);
 		if (!w->parked)
 			wake_up_process(w->task);
@@ -356,6 +359,7 @@ static int zx_endpoint_deliver_locked(struct zx_endpoint *to,
 		zx_endpoint_update_writable_locked(zx_endpoint_peer(to));
 		return -EAGAIN;
 	}
+	zx_msg_hold_locked(msg, &to->gc);
 	zx_endpoint_queue_locked(to, msg);
 	return 0;
 }
@@ -707,6 +711,7 @@ int zx_channel_new(struct zx_object **objs)
 		INIT_LIST_HEAD(&ep->callers);
 		INIT_LIST_HEAD(&ep->parked_node);
 		init_waitqueue_head(&ep->read_wq);
+		zx_gc_vertex_init(&ep->gc, &ep->obj);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/wait.h>
 
+#include "gc.h"
 #include "handle.h"
 #include "message.h"
 #include "object.h"
@@ -41,6 +42,8 @@
  * @read_wq:	threads blocked in reply-and-read waiting for a message;
  *		exclusive, so one message wakes one reader, oldest first
  * @parked_node: entry on the reaper's list, under zx_parked_lock
+ * @gc:		the endpoint as the cycle collector sees it, under its
+ *		zx_gc_lock (gc.c)
  */
 struct zx_endpoint {
 	struct zx_object obj;
@@ -57,6 +60,7 @@ struct zx_endpoint {
 	/* Own locks. */
 	wait_queue_head_t read_wq;
 	struct list_head parked_node;
+	struct zx_gc_vertex gc;
 };
 
 /**

@@ -60,6 +60,7 @@ struct file *zx_handle_file_create(struct zx_object *obj, u32 rights)
 		return ERR_PTR(-ENOMEM);
 	h->obj = obj;
 	h->rights = rights;
+	h->inflight = 0;
 
 	file = anon_inode_getfile(obj->ops->name, zx_handle_fops, h, O_RDWR);
 	if (IS_ERR(file)) {

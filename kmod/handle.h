@@ -31,10 +31,13 @@
  * @obj:	the object; the handle holds a reference and counts in
  *		obj->handle_count
  * @rights:	ZXU_RIGHT_* bits; never change (new rights make a new file)
+ * @inflight:	message slots holding this file while their messages are
+ *		held by an endpoint; the collector's (gc.c), under zx_gc_lock
  */
 struct zx_handle {
 	struct zx_object *obj;
 	u32 rights;
+	unsigned long inflight;
 };
 
 /**

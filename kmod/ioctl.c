@@ -35,6 +35,7 @@
 #include "compat.h"
 #include "event.h"
 #include "fd.h"
+#include "gc.h"
 #include "handle.h"
 #include "ioctl.h"
 #include "message.h"
@@ -728,11 +729,35 @@ static long zx_ioctl_handle_compat(struct file *file, unsigned int cmd,
 #define zx_ioctl_handle_compat NULL
 #endif
 
+/*
+ * Closing a handle may leave a cycle of channels unreachable: the
+ * collector is told once the reference is gone (for ->flush the fd's
+ * reference goes right after, see gc.c on why that race is harmless).
+ */
+static int zx_ioctl_handle_release(struct inode *inode, struct file *file)
+{
+	bool kick = zx_gc_watches(file);
+	int ret = zx_handle_release(inode, file);
+
+	if (kick)
+		zx_gc_kick();
+	return ret;
+}
+
+static int zx_ioctl_handle_flush(struct file *file, fl_owner_t id)
+{
+	int ret = zx_handle_flush(file, id);
+
+	if (zx_gc_watches(file))
+		zx_gc_kick();
+	return ret;
+}
+
 /* Handle files: methods from handle.c, commands from here. */
 const struct file_operations zx_handle_file_ops = {
 	.owner		= THIS_MODULE,
-	.release	= zx_handle_release,
-	.flush		= zx_handle_flush,
+	.release	= zx_ioctl_handle_release,
+	.flush		= zx_ioctl_handle_flush,
 	.poll		= zx_handle_poll,
 	.unlocked_ioctl	= zx_ioctl_handle,
 	.compat_ioctl	= zx_ioctl_handle_compat,

@@ -107,6 +107,9 @@ struct zx_quota {
 	atomic_long_t handles;
 };
 
+/* Handles in messages that exist, every user's: for tests and statistics. */
+static atomic_long_t zx_inflight_handles = ATOMIC_LONG_INIT(0);
+
 static DEFINE_HASHTABLE(zx_quotas, 6);
 static DEFINE_SPINLOCK(zx_quota_lock);
 
@@ -241,6 +244,7 @@ struct zx_quota *zx_quota_charge(size_t bytes, u32 handles)
 		zx_quota_put(q);
 		return ERR_PTR(-EMFILE);
 	}
+	atomic_long_add(handles, &zx_inflight_handles);
 	return q;
 }
 
@@ -254,5 +258,14 @@ void zx_quota_uncharge(struct zx_quota *q, size_t bytes, u32 handles)
 {
 	atomic_long_sub(bytes, &q->bytes);
 	atomic_long_sub(handles, &q->handles);
+	atomic_long_sub(handles, &zx_inflight_handles);
 	zx_quota_put(q);
+}
+
+/**
+ * zx_inflight_handle_count() - handles in messages that exist, all users
+ */
+long zx_inflight_handle_count(void)
+{
+	return atomic_long_read(&zx_inflight_handles);
 }

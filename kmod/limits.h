@@ -30,5 +30,6 @@ unsigned int zx_max_pending_messages(void);
 unsigned long zx_max_queue_bytes(void);
 struct zx_quota *zx_quota_charge(size_t bytes, u32 handles);
 void zx_quota_uncharge(struct zx_quota *q, size_t bytes, u32 handles);
+long zx_inflight_handle_count(void);
 
 #endif /* _ZX_LIMITS_H */

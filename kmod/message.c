@@ -27,18 +27,25 @@
 #include <linux/uaccess.h>
 
 #include "fd.h"
+#include "gc.h"
 #include "handle.h"
 #include "limits.h"
 #include "message.h"
 #include "user.h"
 
-/* What the allocator really takes: 64 KiB + header is 128 KiB. */
-static size_t zx_msg_charge(u32 num_bytes, u32 num_handles)
+/* Header, handle slots and their collector edges, payload. */
+static size_t zx_msg_size(u32 num_bytes, u32 num_handles)
 {
 	struct zx_msg *msg;
 
-	return kmalloc_size_roundup(struct_size(msg, handles, num_handles) +
-				    num_bytes);
+	return struct_size(msg, handles, num_handles) +
+		num_handles * sizeof(struct zx_gc_edge) + num_bytes;
+}
+
+/* What the allocator really takes: 64 KiB + header is 128 KiB. */
+static size_t zx_msg_charge(u32 num_bytes, u32 num_handles)
+{
+	return kmalloc_size_roundup(zx_msg_size(num_bytes, num_handles));
 }
 
 /**
@@ -56,9 +63,15 @@ static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
 	struct zx_msg *msg;
 	size_t size, charge;
 
-	size = struct_size(msg, handles, num_handles) + num_bytes;
+	size = zx_msg_size(num_bytes, num_handles);
 	charge = zx_msg_charge(num_bytes, num_handles);
 	quota = zx_quota_charge(charge, num_handles);
+	/*
+	 * Over quota: some of it may be garbage the collector is about to
+	 * free (a user making cycles in a loop).  Wait for it, once.
+	 */
+	if (IS_ERR(quota) && zx_gc_wait())
+		quota = zx_quota_charge(charge, num_handles);
 	if (IS_ERR(quota))
 		return ERR_CAST(quota);
 	msg = kvmalloc(size, GFP_KERNEL_ACCOUNT);
@@ -71,7 +84,9 @@ static struct zx_msg *zx_msg_alloc(u32 num_bytes, u32 num_handles)
 	msg->charge = charge;
 	msg->num_bytes = num_bytes;
 	msg->num_handles = num_handles;
-	memset(msg->handles, 0, num_handles * sizeof(msg->handles[0]));
+	msg->held = false;
+	memset(msg->handles, 0, num_handles * (sizeof(msg->handles[0]) +
+					       sizeof(struct zx_gc_edge)));
 	return msg;
 }
 
@@ -366,6 +381,34 @@ int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
 }
 
 /**
+ * zx_msg_hold_locked() - an endpoint holds @msg now (queued or kept for a
+ *			  call)
+ * @msg:	the message
+ * @holder:	the endpoint's vertex; caller holds the endpoint's lock
+ */
+void zx_msg_hold_locked(struct zx_msg *msg, struct zx_gc_vertex *holder)
+{
+	lockdep_assert_held(holder->obj->lock);
+	if (msg->num_handles)
+		msg->held = zx_gc_hold_locked(holder, msg->handles,
+					      zx_msg_edges(msg),
+					      msg->num_handles);
+}
+
+/**
+ * zx_msg_unhold() - @msg left the endpoint holding it
+ * @msg: the message, or NULL; under the holder's lock if still reachable
+ *	 through it
+ */
+void zx_msg_unhold(struct zx_msg *msg)
+{
+	if (!msg || !msg->held)
+		return;
+	zx_gc_unhold(msg->handles, zx_msg_edges(msg), msg->num_handles);
+	msg->held = false;
+}
+
+/**
  * zx_msg_free() - destroy a message and close the handles it carries
  * @msg: the message, not on any queue; NULL is ignored
  *
@@ -380,6 +423,7 @@ void zx_msg_free(struct zx_msg *msg)
 
 	if (!msg)
 		return;
+	zx_msg_unhold(msg);
 	for (i = 0; i < msg->num_handles; i++) {
 		if (msg->handles[i])
 			fput(msg->handles[i]);

@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <linux/zx.h>
 
+#include "gc.h"
+
 struct file;
 struct zx_object;
 struct zx_quota;
@@ -26,6 +28,11 @@ struct zx_quota;
  * holds a reference to, counted in their objects' handle counts and in
  * the writer's quota.  Reading moves them into the reader's fd table;
  * destroying the message closes them.
+ *
+ * While a message sits in an endpoint's queue or call waiter, it is
+ * "held" by that endpoint, and its slots are edges of the cycle
+ * collector's graph (gc.c): zx_msg_hold_locked() and zx_msg_unhold(), under the
+ * holder's lock.
  */
 
 /**
@@ -35,10 +42,12 @@ struct zx_quota;
  * @charge:	the memory of the message, as charged
  * @num_bytes:	payload size
  * @num_handles: number of entries in @handles
+ * @held:	held by an endpoint (see DOC: messages); under its lock
  * @handles:	the handles in flight, as files holding a reference each;
- *		followed in the same allocation by the payload
+ *		followed in the same allocation by one struct zx_gc_edge per
+ *		handle, then the payload
  *
- * Nothing but @node changes once the message is complete.
+ * Nothing but @node and @held changes once the message is complete.
  */
 struct zx_msg {
 	struct list_head node;
@@ -46,6 +55,7 @@ struct zx_msg {
 	u32 charge;
 	u32 num_bytes;
 	u32 num_handles;
+	bool held;
 	struct file *handles[];
 };
 
@@ -83,9 +93,14 @@ struct zx_read_params {
 	bool etc;
 };
 
+static inline struct zx_gc_edge *zx_msg_edges(struct zx_msg *msg)
+{
+	return (struct zx_gc_edge *)&msg->handles[msg->num_handles];
+}
+
 static inline u8 *zx_msg_bytes(struct zx_msg *msg)
 {
-	return (u8 *)&msg->handles[msg->num_handles];
+	return (u8 *)&zx_msg_edges(msg)[msg->num_handles];
 }
 
 /**
@@ -117,6 +132,8 @@ int zx_msg_attach_handles(struct zx_msg *msg, u64 uhandles, bool etc,
 void zx_msg_consume_handles(u64 uhandles, u32 num_handles, bool etc);
 int zx_msg_copy_out(struct zx_msg *msg, const struct zx_read_params *rd,
 		    int *fds);
+void zx_msg_hold_locked(struct zx_msg *msg, struct zx_gc_vertex *holder);
+void zx_msg_unhold(struct zx_msg *msg);
 void zx_msg_free(struct zx_msg *msg);
 void zx_msg_free_list(struct list_head *list);
 

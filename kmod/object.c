@@ -18,6 +18,9 @@
 
 static atomic64_t zx_last_koid = ATOMIC64_INIT(ZX_KOID_FIRST - 1);
 
+/* Objects that exist: what tests and the unload path look at. */
+static atomic_long_t zx_objects = ATOMIC_LONG_INIT(0);
+
 /**
  * zx_object_init() - initialise the common part of a new object
  * @obj:	the object
@@ -37,10 +40,12 @@ void zx_object_init(struct zx_object *obj, const struct zx_object_type *ops,
 	obj->lock = lock;
 	obj->peer = NULL;
 	obj->koid = atomic64_inc_return(&zx_last_koid);
+	obj->gc = NULL;
 	atomic_set(&obj->handle_count, 0);
 	obj->signals = signals;
 	init_waitqueue_head(&obj->wq);
 	init_waitqueue_head(&obj->handle_wq);
+	atomic_long_inc(&zx_objects);
 }
 
 /**
@@ -73,8 +78,21 @@ void zx_object_init_pair(struct zx_object **objs, struct zx_object *a,
  */
 void zx_object_put(struct zx_object *obj)
 {
-	if (refcount_dec_and_test(obj->refs))
-		obj->ops->free(obj);
+	if (!refcount_dec_and_test(obj->refs))
+		return;
+	/* Peers share their memory and go together. */
+	atomic_long_sub(obj->ops->peered ? 2 : 1, &zx_objects);
+	obj->ops->free(obj);
+}
+
+/**
+ * zx_object_count() - how many objects exist
+ *
+ * Counts each endpoint of a channel and each half of an eventpair.
+ */
+long zx_object_count(void)
+{
+	return atomic_long_read(&zx_objects);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <linux/wait.h>
 #include <linux/zx.h>
 
+struct zx_gc_vertex;
 struct zx_object;
 
 /**
@@ -61,6 +62,8 @@ struct zx_object_type {
  * @lock:	the object lock; shared with the peer for peered objects
  * @peer:	the other object of a pair, or NULL; never changes
  * @koid:	kernel object id, unique for the life of the module
+ * @gc:		the collector's vertex, for objects that can hold handles
+ *		(channel endpoints); NULL for the others
  * @handle_count: live handles, including handles inside queued messages
  * @signals:	current ZX signal bits
  * @wq:		woken with a poll mask when signals are asserted; poll/epoll
@@ -80,6 +83,7 @@ struct zx_object {
 	spinlock_t *lock; /* shared with the peer, see above */
 	struct zx_object *peer;
 	u64 koid;
+	struct zx_gc_vertex *gc;
 
 	atomic_t handle_count;
 
@@ -96,6 +100,7 @@ void zx_object_init_pair(struct zx_object **objs, struct zx_object *a,
 			 struct zx_object *b, const struct zx_object_type *ops,
 			 refcount_t *refs, spinlock_t *lock, u32 signals);
 void zx_object_put(struct zx_object *obj);
+long zx_object_count(void);
 __poll_t zx_object_poll_mask(struct zx_object *obj);
 void zx_object_update_signals_locked(struct zx_object *obj, u32 clear, u32 set);
 int zx_object_user_signal(struct zx_object *obj, u32 rights, bool peer,

@@ -26,6 +26,7 @@ declare -A rank=(
 	[channel]=50 [event]=50
 	[wait]=40
 	[message]=30
+	[gc]=25
 	[handle]=20
 	[fd]=10 [object]=10 [limits]=10 [user]=10
 )
