@@ -2093,6 +2093,8 @@ static int run_serial(void)
 
 	rng_init(&w.r, cfg.seed, 1);
 	w.buf = calloc(1, ZOO_BYTES);
+	/* A call cell's server interrupts its caller with SIGUSR1. */
+	install_handler(false);
 	for (int i = 0; i < NCARRIERS; i++)
 		pool_add(&w.r, carriers[i]);
 	while (!stopping() && (!cfg.max_ops || sh->ops < cfg.max_ops))
