@@ -442,20 +442,52 @@ static zx_handle_t carrier_peer(zx_handle_t h)
 }
 
 /*
+ * Another fd naming @h's handle, or 0.  Channel handles have no
+ * ZX_RIGHT_DUPLICATE, so this is how a second name of an endpoint is had:
+ * an alias (docs/design.md).  Moving an alias into a message moves only
+ * that name; the handle is then in the message and still named by the
+ * other aliases.
+ */
+static zx_handle_t alias_of(zx_handle_t h)
+{
+	int fd = fcntl((int)h, F_DUPFD_CLOEXEC, 3);
+
+	return fd > 0 ? (zx_handle_t)fd : 0;
+}
+
+/* An alias of carrier @c below CHAOS_FDS, in the pool; or 0. */
+static zx_handle_t carrier_alias(struct rng *r, zx_handle_t c)
+{
+	zx_handle_t a = c ? alias_of(c) : 0;
+
+	if (a >= CHAOS_FDS) {
+		close((int)a);
+		return 0;
+	}
+	pool_add(r, a);
+	return a;
+}
+
+/*
  * A handle to put into a message.  Any handle may travel, so cycles form:
  * mostly one of this process's own, sometimes (1 in @carrier_odds) a
  * carrier -- shared by every chaos process, so that what one puts in
  * cycles through carriers the others hold -- and when @ch is itself a
  * carrier, often its peer: written through @ch, the peer lands in its own
- * queue.  (@ch itself is refused with NOT_SUPPORTED.)
+ * queue.  (@ch itself is refused with NOT_SUPPORTED.)  A carrier mostly
+ * goes as an alias, so that it stays in every process's table too; now
+ * and then its own fd goes, and the carrier with it from this process.
  */
 static zx_handle_t pick_payload(struct rng *r, zx_handle_t ch, uint32_t carrier_odds)
 {
+	zx_handle_t c;
+
 	if (!cycles || !one_in(r, carrier_odds))
 		return pick_movable(r);
-	if (is_carrier(ch) && one_in(r, 2))
-		return carrier_peer(ch);
-	return carriers[rn(r, NCARRIERS)];
+	c = is_carrier(ch) && one_in(r, 2) ? carrier_peer(ch) : carriers[rn(r, NCARRIERS)];
+	if (!c || one_in(r, 64))
+		return c;
+	return carrier_alias(r, c);
 }
 
 /* ---- chaos operations ------------------------------------------------------ */
@@ -509,8 +541,7 @@ static void op_create(struct worker *w)
 
 /*
  * Fill @d with @n dispositions for a write through @ch: any handle, any
- * expected type (a wrong one is WRONG_TYPE).  A carrier goes mostly as a
- * copy: moved, it is gone from this process's table for good.
+ * expected type (a wrong one is WRONG_TYPE).
  */
 static void make_dispositions(struct rng *r, zx_handle_t ch, zx_handle_disposition_t *d,
 			      uint32_t n)
@@ -528,9 +559,6 @@ static void make_dispositions(struct rng *r, zx_handle_t ch, zx_handle_dispositi
 			.rights = one_in(r, 4) ? (uint32_t)rnd(r) : ZX_RIGHT_SAME_RIGHTS,
 			.result = ZX_OK,
 		};
-		if (is_carrier(d[i].handle) && d[i].operation != ZX_HANDLE_OP_DUPLICATE &&
-		    !one_in(r, 64))
-			d[i].operation = ZX_HANDLE_OP_DUPLICATE;
 		/* No cycles: only carriers carry channels, the kernel checks. */
 		if (!cycles && is_carrier(ch))
 			d[i].type = one_in(r, 2) ? ZX_OBJ_TYPE_NONE : ZX_OBJ_TYPE_CHANNEL;
@@ -575,12 +603,11 @@ static void op_write(struct worker *w, bool etc)
 		st = zx_channel_write_etc(ch, options, bytes, nb, handles, nh);
 	} else {
 		/*
-		 * Plain writes move: a carrier only rarely (see
-		 * make_dispositions()).  Without cycles they move only through
-		 * carriers; elsewhere their arrays name fds that do not exist.
+		 * Without cycles plain writes move only through carriers;
+		 * elsewhere their arrays name fds that do not exist.
 		 */
 		for (uint32_t i = 0; i < 8; i++)
-			hs[i] = cycles || is_carrier(ch) ? pick_payload(r, ch, 512) :
+			hs[i] = cycles || is_carrier(ch) ? pick_payload(r, ch, 16) :
 				CHAOS_FDS + 1000 + i;
 		handles = nh <= 8 && !one_in(r, 8) ? (void *)hs :
 			zoo_handles(r, (char *)hs, sizeof(hs));
@@ -786,11 +813,16 @@ static void op_dup(struct worker *w)
 	zx_status_t st;
 
 	/*
-	 * A copy of a carrier lands in the pool and travels from there.  A
-	 * carrier replaced is gone from its slot: rarely, so that they stay.
+	 * Duplicating a channel is ACCESS_DENIED, but an alias of a carrier
+	 * lands in the pool and travels from there.  A carrier replaced is
+	 * gone from its slot: rarely, so that they stay.
 	 */
 	if (!cycles && is_carrier(h))
 		return;
+	if (is_carrier(h) && one_in(r, 2)) {
+		carrier_alias(r, h);
+		return;
+	}
 	if (one_in(r, 2) && (!is_carrier(h) || one_in(r, 64)))
 		st = zx_handle_replace(h, rights, pout);
 	else
@@ -1086,11 +1118,11 @@ static void op_call_cell(struct worker *w)
  * collector's walk:
  *   - self: b written into its own queue through its peer a, after
  *     messages carrying whatever the pool has (channels, carriers);
- *   - pair: d in y's queue and y in d's queue, reachable through one more
- *     handle of d; a reader takes y out of d's queue and puts it back
- *     while copies of d are closed (each close of an fd naming an
- *     endpoint in flight runs the collector), and at last that handle;
- *   - call: a call on a whose reply carries a handle of a itself; the
+ *   - pair: d in y's queue and y in d's queue, reachable through an alias
+ *     of d (alias_of()); a reader takes y out of d's queue and puts it
+ *     back while more aliases of d are closed (each close of an fd naming
+ *     an endpoint in flight runs the collector), and at last that one;
+ *   - call: a call on a whose reply carries a itself (an alias moved); the
  *     server interrupts the caller, which leaves the call parked (a raw
  *     ioctl, no CALL_FINISH) or resumes it or calls again, and closes a:
  *     a is then held only by the reply kept for its own parked call (or,
@@ -1202,8 +1234,7 @@ static void cycle_pair(struct worker *w)
 		zx_handle_close(y);
 		return;
 	}
-	if (zx_handle_duplicate(d, ZX_RIGHT_SAME_RIGHTS, &k.d2) != ZX_OK)
-		k.d2 = 0;
+	k.d2 = alias_of(d);
 	st1 = move_channel(x, d);	/* d into y's queue */
 	st2 = move_channel(k.c, y);	/* y into d's queue: the cycle */
 	check("cycle write", st1, A_WRITE);
@@ -1211,14 +1242,14 @@ static void cycle_pair(struct worker *w)
 	if (k.d2 && !pthread_create(&t, NULL, cycle_pair_reader, &k)) {
 		for (uint32_t i = rn(r, 6); i > 0; i--) {
 			struct timespec ts = { 0, rn(r, 300000) };
-			zx_handle_t d3;
+			zx_handle_t d3 = alias_of(k.d2);
 
-			if (zx_handle_duplicate(k.d2, ZX_RIGHT_SAME_RIGHTS, &d3) != ZX_OK)
+			if (!d3)
 				break;
 			nanosleep(&ts, NULL);
-			zx_handle_close(d3);
+			close((int)d3);
 		}
-		/* The last handle of d, perhaps while the reader is reading it. */
+		/* The last name of d, perhaps while the reader is reading it. */
 		zx_handle_close(k.d2);
 		__atomic_store_n(&k.stop, 1, __ATOMIC_RELEASE);
 		pthread_join(t, NULL);
@@ -1249,7 +1280,7 @@ static void *cycle_call_server(void *arg)
 	zx_status_t st;
 
 	rng_init(&r, k->seed, 13);
-	/* A handle of the caller's end, a2, comes through q. */
+	/* The caller's end itself (an alias's name moved) comes through q. */
 	st = zxl_channel_read_wait(k->q, 0, buf, &a2, sizeof(buf), 1, &ab, &ah,
 				   zx_deadline_after(ZX_MSEC(200)));
 	check("cycle server read", st, A_REPLY_READ);
@@ -1319,7 +1350,8 @@ static void cycle_call(struct worker *w)
 		zx_handle_close(k.b);
 		return;
 	}
-	if (zx_handle_duplicate(a, ZX_RIGHT_SAME_RIGHTS, &a2) == ZX_OK)
+	a2 = alias_of(a);
+	if (a2)
 		check("cycle write", move_channel(p, a2), A_WRITE);
 	if (pthread_create(&t, NULL, cycle_call_server, &k)) {
 		zx_handle_close(a);
