@@ -10,14 +10,19 @@
  * signaler thread interrupts calls and waits, a scribbler thread rewrites
  * the buffers calls are reading, fds are closed and reused underneath, and
  * the parent SIGKILLs and respawns processes, some of which fork or exec.
- * Besides, two ledgers run under the same chaos with well-formed traffic
+ * Besides, three ledgers run under the same chaos with well-formed traffic
  * whose outcome is decidable:
  *   - messages: a writer process sends numbered messages, each carrying an
  *     event, to a reader process; none may be lost, duplicated, reordered,
  *     or arrive with another handle than it left with;
  *   - calls: client threads call a server process with short deadlines;
  *     every successful call must get its own reply, every reply of a call
- *     that timed out must come later as a plain message, exactly once.
+ *     that timed out must come later as a plain message, exactly once;
+ *   - cycles: a process makes cycles of channels (an endpoint in its own
+ *     queue, two in each other's, one held by the reply kept for its own
+ *     parked call); while a handle still reaches one, the collector must
+ *     leave it as it is through a walk, and once none does, close it
+ *     within 30 s.
  * Chaos statuses are checked against what the spec allows for each call.
  * At the end every process exits, and the module's reference count and
  * its count of live objects (/sys/class/misc/zx/objects, if the module
@@ -106,7 +111,7 @@ struct shared {
 	int stop;
 	uint64_t ops;
 	uint64_t calls_ok, calls_timed_out, calls_other;
-	uint64_t ledger_msgs, ledger_calls;
+	uint64_t ledger_msgs, ledger_calls, ledger_cycles;
 	uint64_t cycles, cycles_seen;
 	uint32_t nfail;
 	struct failure fail[NFAIL];
@@ -1987,6 +1992,358 @@ static int ledger_server(zx_handle_t h)
 	return 0;
 }
 
+/* ---- the cycle ledger ------------------------------------------------------------ */
+
+/*
+ * Cycles whose fate is decidable, made by a process the chaos cannot reach
+ * but under its load and among the walks it causes: a cycle a handle still
+ * reaches must survive a walk with its messages and handles as they were;
+ * once that handle is gone, the collector must close it within 30 s, which
+ * its survivors see as PEER_CLOSED.  Shapes as in the cycle cells: an
+ * endpoint in its own queue, a pair in each other's queues, and an
+ * endpoint held by the reply kept for its own interrupted, parked call.
+ */
+#define CYCLE_DEADLINE	ZX_SEC(30)
+
+static long read_counter(const char *path);
+
+static bool peer_closed_now(zx_handle_t h)
+{
+	zx_signals_t obs = 0;
+
+	zx_object_wait_one(h, ZX_CHANNEL_PEER_CLOSED, ZX_TIME_INFINITE_PAST, &obs);
+	return obs & ZX_CHANNEL_PEER_CLOSED;
+}
+
+/* @what's survivor @h sees its peer closed within 30 s, or it is a finding. */
+static bool cycle_collected(zx_handle_t h, const char *what)
+{
+	zx_status_t st = zx_object_wait_one(h, ZX_CHANNEL_PEER_CLOSED,
+					    zx_deadline_after(CYCLE_DEADLINE), NULL);
+
+	if (st == ZX_OK)
+		return true;
+	fail("cycles: %s not collected within 30 s (wait %d; objects %ld, gc_runs %ld)", what,
+	     st, read_counter("/sys/class/misc/zx/objects"),
+	     read_counter("/sys/class/misc/zx/gc_runs"));
+	return false;
+}
+
+/*
+ * Make the collector walk while a cycle through @alias's endpoint (in
+ * flight) is still reachable: closing an alias of it asks for a walk.  Two
+ * more in gc_runs (2 s at most) mean one walk began after the cycle was
+ * made; then a moment for what a wrong verdict would close.
+ */
+static void cycle_walk(struct rng *r, zx_handle_t alias)
+{
+	long runs = read_counter("/sys/class/misc/zx/gc_runs");
+
+	for (int i = 0; i < 200; i++) {
+		zx_handle_t copy = alias_of(alias);
+
+		if (copy)
+			close((int)copy);
+		if (runs < 0) {
+			usleep(rn(r, 20000));
+			return;
+		}
+		usleep(10000);
+		if (read_counter("/sys/class/misc/zx/gc_runs") >= runs + 2)
+			break;
+	}
+	usleep(20000);
+}
+
+/* Read one message from @h that must carry exactly a handle of @koid. */
+static bool cycle_read_back(zx_handle_t h, zx_koid_t koid, const char *what)
+{
+	zx_handle_info_t info[2];
+	uint32_t ab = 0, ah = 0;
+	zx_status_t st = zx_channel_read_etc(h, 0, NULL, info, 0, 2, &ab, &ah);
+
+	if (st != ZX_OK || ah != 1 || info[0].type != ZX_OBJ_TYPE_CHANNEL ||
+	    koid_of(info[0].handle) != koid) {
+		fail("cycles: %s: read %d, %u handles, not the endpoint it carried", what, st, ah);
+		if (st == ZX_OK)
+			for (uint32_t i = 0; i < ah && i < 2; i++)
+				zx_handle_close(info[i].handle);
+		return false;
+	}
+	zx_handle_close(info[0].handle);
+	return true;
+}
+
+static bool cycle_create(zx_handle_t *a, zx_handle_t *b)
+{
+	zx_status_t st = zx_channel_create(0, a, b);
+
+	if (st != ZX_OK)
+		fail("cycles: channel_create: %d", st);
+	return st == ZX_OK;
+}
+
+static zx_handle_t cycle_alias(zx_handle_t h)
+{
+	zx_handle_t a = alias_of(h);
+
+	if (!a)
+		fail("cycles: F_DUPFD: %s", strerror(errno));
+	return a;
+}
+
+static bool must_move(zx_handle_t through, zx_handle_t h)
+{
+	zx_status_t st = move_channel(through, h);
+
+	if (st != ZX_OK)
+		fail("cycles: writing a channel into a channel: %d", st);
+	return st == ZX_OK;
+}
+
+/* b in its own queue; @live: b2, an alias of b, keeps it reachable. */
+static bool cycle_ledger_self(struct rng *r, bool live)
+{
+	zx_handle_t a, b, b2 = 0;
+	zx_koid_t kb;
+	bool ok;
+
+	if (!cycle_create(&a, &b))
+		return false;
+	if (live && !(b2 = cycle_alias(b))) {
+		zx_handle_close(a);
+		zx_handle_close(b);
+		return false;
+	}
+	kb = koid_of(b);
+	ok = must_move(a, b);
+	if (ok && live) {
+		cycle_walk(r, b2);
+		if (peer_closed_now(a)) {
+			fail("cycles: an endpoint in its own queue was collected while a handle "
+			     "to it existed");
+			ok = false;
+		} else {
+			ok = cycle_read_back(b2, kb, "an endpoint in its own queue");
+		}
+		zx_handle_close(b2);
+	} else if (ok) {
+		ok = cycle_collected(a, "an endpoint in its own queue");
+	}
+	zx_handle_close(a);
+	return ok;
+}
+
+/* d in y's queue, y in d's, reachable through d2, an alias of d, until @live. */
+static bool cycle_ledger_pair(struct rng *r, bool live)
+{
+	zx_handle_t x, y, c, d, d2;
+	zx_koid_t ky, kd;
+	bool ok;
+
+	if (!cycle_create(&x, &y))
+		return false;
+	if (!cycle_create(&c, &d) || !(d2 = cycle_alias(d))) {
+		zx_handle_close(x);
+		zx_handle_close(y);
+		zx_handle_close(c);
+		zx_handle_close(d);
+		return false;
+	}
+	ky = koid_of(y);
+	kd = koid_of(d);
+	ok = must_move(x, d) && must_move(c, y);
+	if (ok)
+		cycle_walk(r, d2);
+	if (ok && (peer_closed_now(x) || peer_closed_now(c))) {
+		fail("cycles: a pair in each other's queues was collected while a handle to one "
+		     "of them existed");
+		ok = false;
+	}
+	if (ok && live) {
+		zx_handle_info_t info;
+		uint32_t ab = 0, ah = 0;
+		zx_status_t st = zx_channel_read_etc(d2, 0, NULL, &info, 0, 1, &ab, &ah);
+
+		/* y out of d's queue, then d out of y's */
+		if (st != ZX_OK || ah != 1 || koid_of(info.handle) != ky) {
+			fail("cycles: a live pair: read %d, %u handles, not the endpoint it "
+			     "carried", st, ah);
+			ok = false;
+		} else {
+			ok = cycle_read_back(info.handle, kd, "a live pair");
+			zx_handle_close(info.handle);
+		}
+		zx_handle_close(d2);
+	} else {
+		zx_handle_close(d2);
+		ok = ok && cycle_collected(x, "a pair in each other's queues") &&
+			cycle_collected(c, "a pair in each other's queues");
+	}
+	zx_handle_close(x);
+	zx_handle_close(c);
+	return ok;
+}
+
+struct ledger_call_cell {
+	zx_handle_t a;
+	pid_t tid;
+	int phase;	/* 1: the call returned; 2: go on */
+	bool finish;
+	int err, err2;
+	zx_handle_t hs[2];
+	uint32_t ab, ah;
+};
+
+static void *ledger_call_thread(void *arg)
+{
+	struct ledger_call_cell *k = arg;
+	char req[8] = { 0 }, rep[64];
+	struct zxu_channel_call_args ca = {
+		.wr_bytes = (uintptr_t)req, .wr_num_bytes = sizeof(req),
+		.rd_bytes = (uintptr_t)rep, .rd_num_bytes = sizeof(rep),
+		.rd_handles = (uintptr_t)k->hs, .rd_num_handles = 2,
+	};
+	zx_time_t deadline = zx_deadline_after(ZX_SEC(60));
+
+	__atomic_store_n(&k->tid, gettid_(), __ATOMIC_RELEASE);
+	k->err = raw_call(ZX_IOC_CHANNEL_CALL, k->a, &ca, deadline, &k->ab, &k->ah);
+	__atomic_store_n(&k->phase, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&k->phase, __ATOMIC_ACQUIRE) != 2)
+		usleep(1000);
+	if (k->finish) {
+		do
+			k->err2 = raw_call(ZX_IOC_CHANNEL_CALL_FINISH, k->a, &ca, deadline,
+					   &k->ab, &k->ah);
+		while (k->err2 == EINTR);
+	}
+	return NULL;
+}
+
+/*
+ * A call on a, interrupted before its reply, which carries a itself (the
+ * name of an alias, a2): the reply kept for the parked call holds a.  @live: the
+ * call is resumed and must get a2; else a is closed and the thread leaves
+ * the call parked and exits, and a must be collected.
+ */
+static bool cycle_ledger_call(struct rng *r, bool live)
+{
+	struct ledger_call_cell k = { .finish = live };
+	zx_handle_disposition_t d = { .operation = ZX_HANDLE_OP_MOVE,
+				      .type = ZX_OBJ_TYPE_CHANNEL,
+				      .rights = ZX_RIGHT_SAME_RIGHTS };
+	zx_handle_t b;
+	char buf[64];
+	uint32_t ab = 0, ah = 0;
+	zx_koid_t ka;
+	zx_status_t st;
+	pthread_t t;
+	bool ok = true;
+
+	(void)r;
+	if (!cycle_create(&k.a, &b))
+		return false;
+	d.handle = cycle_alias(k.a);
+	if (!d.handle) {
+		zx_handle_close(k.a);
+		zx_handle_close(b);
+		return false;
+	}
+	ka = koid_of(k.a);
+	if (pthread_create(&t, NULL, ledger_call_thread, &k)) {
+		fail("cycles: pthread_create failed");
+		zx_handle_close(k.a);
+		zx_handle_close(d.handle);
+		zx_handle_close(b);
+		return false;
+	}
+	st = zxl_channel_read_wait(b, 0, buf, NULL, sizeof(buf), 0, &ab, &ah,
+				   zx_deadline_after(ZX_SEC(10)));
+	if (st != ZX_OK || ab < 4) {
+		fail("cycles: the call's request did not arrive: %d", st);
+		ok = false;
+	}
+	/* Interrupt the call until it returns. */
+	while (__atomic_load_n(&k.phase, __ATOMIC_ACQUIRE) != 1) {
+		pid_t tid = __atomic_load_n(&k.tid, __ATOMIC_ACQUIRE);
+
+		if (tid)
+			syscall(SYS_tgkill, getpid(), tid, SIGUSR1);
+		usleep(1000);
+	}
+	if (ok && k.err != EINTR) {
+		fail("cycles: a call ended with errno %d before its reply", k.err);
+		ok = false;
+	}
+	if (ok) {
+		st = zx_channel_write_etc(b, 0, buf, ab, &d, 1);
+		d.handle = 0;
+		if (st != ZX_OK) {
+			fail("cycles: the reply to a parked call: %d", st);
+			ok = false;
+		}
+	}
+	if (ok) {
+		cycle_walk(r, k.a);
+		if (peer_closed_now(b)) {
+			fail("cycles: an endpoint held by its parked call's reply was collected "
+			     "while a handle to it existed");
+			ok = false;
+		}
+	}
+	if (!live)
+		zx_handle_close(k.a);
+	__atomic_store_n(&k.phase, 2, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	if (d.handle)
+		zx_handle_close(d.handle);
+	if (ok && live) {
+		if (k.err2 != 0 || k.ah != 1 || koid_of(k.hs[0]) != ka) {
+			fail("cycles: a resumed call: errno %d, %u handles, not the endpoint its "
+			     "reply carried", k.err2, k.ah);
+			ok = false;
+		}
+		for (uint32_t i = 0; k.err2 == 0 && i < k.ah && i < 2; i++)
+			zx_handle_close(k.hs[i]);
+	} else if (ok) {
+		ok = cycle_collected(b, "an endpoint held by its parked call's reply");
+	}
+	if (live)
+		zx_handle_close(k.a);
+	zx_handle_close(b);
+	return ok;
+}
+
+static int ledger_cycles(zx_handle_t unused)
+{
+	pthread_t sig;
+	struct rng r;
+
+	(void)unused;
+	rng_init(&r, cfg.seed, 3000);
+	start_ledger_signaler(&sig);
+	while (!stopping()) {
+		bool live = one_in(&r, 2), ok;
+
+		switch (rn(&r, 3)) {
+		case 0:
+			ok = cycle_ledger_self(&r, live);
+			break;
+		case 1:
+			ok = cycle_ledger_pair(&r, live);
+			break;
+		default:
+			ok = cycle_ledger_call(&r, live);
+			break;
+		}
+		if (!ok)
+			break;
+		__atomic_add_fetch(&sh->ledger_cycles, 1, __ATOMIC_RELAXED);
+	}
+	pthread_join(sig, NULL);
+	return 0;
+}
+
 /* ---- orchestration ------------------------------------------------------------ */
 
 /* A decimal number from sysfs, or -1 if the file is not there. */
@@ -2137,7 +2494,7 @@ static int run_serial(void)
 int main(int argc, char **argv)
 {
 	zx_handle_t lw, lr, cc, cs, all[4];
-	pid_t chaos[MAX_PROCS], ledgers[4], spawner = -1;
+	pid_t chaos[MAX_PROCS], ledgers[5], spawner = -1;
 	unsigned int nledgers = 0, respawns = 0, tests = 0, failed = 0;
 	struct rlimit rl;
 	int64_t start, end, settled;
@@ -2226,6 +2583,7 @@ int main(int argc, char **argv)
 		ledgers[nledgers++] = spawn_ledger(ledger_reader, lr, all, 4);
 		ledgers[nledgers++] = spawn_ledger(ledger_client, cc, all, 4);
 		ledgers[nledgers++] = spawn_ledger(ledger_server, cs, all, 4);
+		ledgers[nledgers++] = spawn_ledger(ledger_cycles, 0, all, 4);
 		for (int i = 0; i < 4; i++)
 			close((int)all[i]);
 
@@ -2308,11 +2666,13 @@ int main(int argc, char **argv)
 		printf("ok %u - ledgers # SKIP serial run\n", tests);
 	} else if (!sh->nfail && sh->ledger_msgs && sh->ledger_calls) {
 		printf("ok %u - ledgers: %" PRIu64 " messages none lost or duplicated, %" PRIu64
-		       " calls each with its own reply\n", tests, sh->ledger_msgs, sh->ledger_calls);
+		       " calls each with its own reply, %" PRIu64 " cycles each kept while "
+		       "reachable or collected once not\n", tests, sh->ledger_msgs,
+		       sh->ledger_calls, sh->ledger_cycles);
 	} else {
 		failed++;
-		printf("not ok %u - ledgers: %" PRIu64 " messages, %" PRIu64 " calls\n", tests,
-		       sh->ledger_msgs, sh->ledger_calls);
+		printf("not ok %u - ledgers: %" PRIu64 " messages, %" PRIu64 " calls, %" PRIu64
+		       " cycles\n", tests, sh->ledger_msgs, sh->ledger_calls, sh->ledger_cycles);
 	}
 	tests++;
 	if (base >= 0 && after != base) {
