@@ -1136,7 +1136,9 @@ static void op_call_cell(struct worker *w)
  * any of these handles meanwhile, and the collector is asynchronous.  The
  * end of the run checks that everything was collected.  sh->cycles counts
  * the cells, sh->cycles_seen those whose surviving end saw PEER_CLOSED
- * before the cell let go of it: the collector at work during the run.
+ * before the cell let go of it: mostly the collector at work during the
+ * run (the chaos, which may have taken a handle of the cell's, can close
+ * one too).
  */
 static void cycle_watch(struct worker *w, zx_handle_t h, bool closed_cycle)
 {
@@ -2705,7 +2707,7 @@ int main(int argc, char **argv)
 	       " timed out, %" PRIu64 " other; %u respawns\n", sh->ops,
 	       (double)(end - start) / 1e9, (double)sh->ops * 1e9 / (double)(end - start),
 	       sh->calls_ok, sh->calls_timed_out, sh->calls_other, respawns);
-	printf("# cycle cells: %" PRIu64 ", %" PRIu64 " of which saw their cycle collected "
+	printf("# cycle cells: %" PRIu64 "; in %" PRIu64 " the survivor saw its peer closed "
 	       "within 50 ms\n", sh->cycles, sh->cycles_seen);
 	if (cfg.serial)
 		printf("# serial trace: %" PRIu64 " ops, hash %016" PRIx64 "\n", sh->ops,
