@@ -34,7 +34,7 @@
  * made before the chaos starts, kept at fds >= CARRIER_FD in every chaos
  * process, with servers that answer calls on them -- go into each other
  * and, written through their peer, into their own queue (mostly as
- * copies, so that they stay around); cycle cells (op_cycle()) make garbage
+ * aliases, so that they stay around); cycle cells (op_cycle()) make garbage
  * on purpose and race the collector.  What a process leaves in a cycle
  * when it is killed or exits is garbage the collector must find; the end
  * check fails otherwise.  The ledgers' channels stay out of the chaos's
