@@ -2032,29 +2032,48 @@ static bool cycle_collected(zx_handle_t h, const char *what)
 }
 
 /*
- * Make the collector walk while a cycle through @alias's endpoint (in
- * flight) is still reachable: closing an alias of it asks for a walk.  Two
- * more in gc_runs (2 s at most) mean one walk began after the cycle was
- * made; then a moment for what a wrong verdict would close.
+ * Make the collector walk while a cycle through the endpoint *@name names
+ * (it is in flight) is still reachable: closing an alias of it asks for a
+ * walk.  Two more in gc_runs (2 s at most) mean one walk began after the
+ * cycle was made; then a moment for what a wrong verdict would close.
+ * With @replace, *@name is replaced over and over meanwhile, which moves
+ * the outside reference from one handle of the endpoint to a new one: no
+ * walk may see the old one gone and not the new one.
  */
-static void cycle_walk(struct rng *r, zx_handle_t alias)
+static bool cycle_walk(struct rng *r, zx_handle_t *name, bool replace)
 {
 	long runs = read_counter("/sys/class/misc/zx/gc_runs");
+	int64_t end = now_ns() + 2000000000, kick = 0;
 
-	for (int i = 0; i < 200; i++) {
-		zx_handle_t copy = alias_of(alias);
+	if (runs < 0) {
+		usleep(rn(r, 20000));
+		return true;
+	}
+	while (now_ns() < end) {
+		if (now_ns() >= kick) {
+			zx_handle_t copy = alias_of(*name);
 
-		if (copy)
-			close((int)copy);
-		if (runs < 0) {
-			usleep(rn(r, 20000));
-			return;
+			if (copy)
+				close((int)copy);
+			if (read_counter("/sys/class/misc/zx/gc_runs") >= runs + 2)
+				break;
+			kick = now_ns() + 10000000;
 		}
-		usleep(10000);
-		if (read_counter("/sys/class/misc/zx/gc_runs") >= runs + 2)
-			break;
+		if (replace) {
+			zx_handle_t next;
+			zx_status_t st = zx_handle_replace(*name, ZX_RIGHT_SAME_RIGHTS, &next);
+
+			if (st != ZX_OK) {
+				fail("cycles: replacing a handle of a live cycle: %d", st);
+				return false;
+			}
+			*name = next;
+		} else {
+			usleep(1000);
+		}
 	}
 	usleep(20000);
+	return true;
 }
 
 /* Read one message from @h that must carry exactly a handle of @koid. */
@@ -2120,8 +2139,9 @@ static bool cycle_ledger_self(struct rng *r, bool live)
 	kb = koid_of(b);
 	ok = must_move(a, b);
 	if (ok && live) {
-		cycle_walk(r, b2);
-		if (peer_closed_now(a)) {
+		if (!cycle_walk(r, &b2, one_in(r, 2))) {
+			ok = false;
+		} else if (peer_closed_now(a)) {
 			fail("cycles: an endpoint in its own queue was collected while a handle "
 			     "to it existed");
 			ok = false;
@@ -2156,7 +2176,7 @@ static bool cycle_ledger_pair(struct rng *r, bool live)
 	kd = koid_of(d);
 	ok = must_move(x, d) && must_move(c, y);
 	if (ok)
-		cycle_walk(r, d2);
+		ok = cycle_walk(r, &d2, one_in(r, 2));
 	if (ok && (peer_closed_now(x) || peer_closed_now(c))) {
 		fail("cycles: a pair in each other's queues was collected while a handle to one "
 		     "of them existed");
@@ -2286,8 +2306,10 @@ static bool cycle_ledger_call(struct rng *r, bool live)
 		}
 	}
 	if (ok) {
-		cycle_walk(r, k.a);
-		if (peer_closed_now(b)) {
+		zx_handle_t name = k.a;	/* the call's own: not replaced */
+
+		ok = cycle_walk(r, &name, false);
+		if (ok && peer_closed_now(b)) {
 			fail("cycles: an endpoint held by its parked call's reply was collected "
 			     "while a handle to it existed");
 			ok = false;
