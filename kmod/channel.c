@@ -665,6 +665,37 @@ static void zx_endpoint_on_zero_handles(struct zx_object *obj)
 	zx_msg_free_list(&dead);
 }
 
+/*
+ * The collector found the endpoint unreachable: destroy what it holds --
+ * its queue and the replies kept for its parked calls -- and nothing else.
+ * The files in those messages are what kept it alive; their release
+ * closes it the normal way.  Calls in progress (there are none if the
+ * verdict is right: a thread in a call references the endpoint) and the
+ * waiters of parked ones stay where they are.
+ */
+static void zx_endpoint_purge_held(struct zx_object *obj)
+{
+	struct zx_endpoint *ep = zx_endpoint(obj);
+	struct zx_call_waiter *w;
+	LIST_HEAD(dead);
+
+	spin_lock(obj->lock);
+	list_splice_init(&ep->queue, &dead);
+	ep->queue_len = 0;
+	ep->queue_bytes = 0;
+	zx_object_update_signals_locked(obj, ZXU_CHANNEL_READABLE, 0);
+	zx_endpoint_update_writable_locked(zx_endpoint_peer(ep));
+	list_for_each_entry(w, &ep->callers, node) {
+		if (w->parked && w->reply) {
+			list_add_tail(&w->reply->node, &dead);
+			w->reply = NULL;
+		}
+	}
+	spin_unlock(obj->lock);
+
+	zx_msg_free_list(&dead);
+}
+
 static void zx_channel_free(struct zx_object *obj)
 {
 	struct zx_channel *ch = container_of(obj->lock, struct zx_channel,
@@ -682,6 +713,7 @@ static const struct zx_object_type zx_channel_type = {
 	.user_signals	= ZXU_USER_SIGNAL_ALL,
 	.peered		= true,
 	.on_zero_handles = zx_endpoint_on_zero_handles,
+	.purge_held	= zx_endpoint_purge_held,
 	.free		= zx_channel_free,
 };
 

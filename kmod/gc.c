@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zx: the cycle collector -- closes channel endpoints that nothing but
+ * zx: the cycle collector -- frees channel endpoints that nothing but
  * unreadable messages keeps alive.
  *
  * Channels carry channel handles, so an endpoint can end up referenced only
@@ -71,13 +71,20 @@
  *     References dropped during a walk make vertices look more alive than
  *     they are, never less: a verdict of garbage is true at the end of the
  *     walk and stays true.
- *   - The collector closes garbage with the type's on_zero_handles(), the
- *     code that runs when a last handle closes, under the channel lock that
- *     every writer takes: once it ran, the endpoint is closed and nothing
- *     is queued to it any more; a message its live peer queued before that
- *     is destroyed with the rest, as for any endpoint that closes.  The
- *     collector holds a memory reference to each endpoint it judged until
- *     it has closed it.
+ *   - The verdict reads each file's count before the object's file count
+ *     (zx_gc_unreferenced_locked()): a handle replaced or re-righted
+ *     during the walk moves its outside reference to a new file, which
+ *     the count then includes.
+ *   - The collector frees garbage by destroying what it holds (queue,
+ *     replies kept for parked calls), taken as a whole under the channel
+ *     lock every writer takes; the files in those messages were the only
+ *     references to the garbage, so their release closes each endpoint
+ *     through the normal last close.  A message a live peer queues in
+ *     between is destroyed by that close, as for any endpoint that closes.
+ *     The collector never closes an endpoint or frees a call waiter
+ *     itself, so even a wrong verdict would lose messages, not free
+ *     memory in use.  It holds a memory reference to each endpoint it
+ *     judged until it has purged it.
  *
  * When it runs
  *
@@ -86,9 +93,12 @@
  *     messages with vertices in them and the holder is itself in flight
  *     (or is the vertex itself) -- the last edge of a new cycle is always
  *     such an edge;
- *   - when a file of an in-flight vertex is closed (close(2), exit,
- *     release) while the graph may be cyclic (zx_gc_watches(), asked by
+ *   - when a file of an in-flight vertex the last walk found in a live
+ *     cycle is closed (close(2), exit, release: zx_gc_watches(), asked by
  *     the handle files' ->flush and ->release);
+ *   - when a message with handles of vertices is destroyed (its holder
+ *     closed, MAY_DISCARD, a read that faulted) while the graph may be
+ *     cyclic: it may have held the last link from a root to a cycle;
  *   - when ZX_GC_TRIGGER more slots are held than at the last walk while
  *     it may be cyclic;
  *   - every gc_interval_ms while a walk left live cycles behind: a
@@ -98,8 +108,9 @@
  *     there can still count it; either way the next look finds it.
  *   "May be cyclic" is set by the first trigger and cleared by a walk that
  *   found no live cycle; without it nothing can be garbage and nothing
- *   runs.  A kicked run starts after as long as the last walk took, so
- *   kicking in a loop keeps the collector busy half of the time at most.
+ *   runs.  A kicked run starts four times as long after the last walk as
+ *   that walk took (a jiffy at least), so kicking in a loop keeps the
+ *   collector walking a fifth of the time at most.
  *
  *   A writer whose user ran out of in-flight quota waits for a pending or
  *   running collection before it fails (zx_gc_wait()), the counterpart of
@@ -154,9 +165,9 @@ static unsigned long zx_gc_held_slots_walked;
 static bool zx_gc_maybe_cyclic;
 
 /*
- * How long a kicked run waits, in jiffies: as long as the last walk took,
- * so that whoever keeps kicking cannot keep the collector walking (and
- * zx_gc_lock taken) more than half of the time.
+ * How long a kicked run waits, in jiffies: four times as long as the last
+ * walk took, so that whoever keeps kicking cannot keep the collector
+ * walking (and zx_gc_lock taken) more than a fifth of the time.
  */
 static unsigned long zx_gc_backoff;
 
@@ -165,12 +176,20 @@ static atomic_long_t zx_gc_runs_total = ATOMIC_LONG_INIT(0);
 static atomic_long_t zx_gc_collected_total = ATOMIC_LONG_INIT(0);
 static atomic64_t zx_gc_walk_ns_longest = ATOMIC64_INIT(0);
 
-enum {
-	ZX_GC_KICKED,	/* a run was asked for and has not started */
-	ZX_GC_RUNNING,	/* a run is walking or closing garbage */
-};
+/* A run was asked for and has not started (bit 0 of zx_gc_flags). */
+#define ZX_GC_KICKED	0
 
 static unsigned long zx_gc_flags;
+
+/*
+ * Runs started and finished: odd while one runs.  zx_gc_wait() sleeps on
+ * zx_gc_done_wq until the run it waits for has finished.
+ */
+static unsigned long zx_gc_seq;
+static DECLARE_WAIT_QUEUE_HEAD(zx_gc_done_wq);
+
+/* The collector's own thread while it runs: its frees kick nothing. */
+static struct task_struct *zx_gc_task;
 
 static void zx_gc_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(zx_gc_work, zx_gc_work_fn);
@@ -180,6 +199,8 @@ static DECLARE_DELAYED_WORK(zx_gc_work, zx_gc_work_fn);
  */
 void zx_gc_kick(void)
 {
+	if (current == READ_ONCE(zx_gc_task))
+		return;
 	if (test_and_set_bit(ZX_GC_KICKED, &zx_gc_flags))
 		return;
 	mod_delayed_work(system_unbound_wq, &zx_gc_work,
@@ -221,7 +242,7 @@ static void zx_gc_link_locked(struct zx_gc_vertex *holder,
 	list_add_tail(&e->vertex_entry, &v->edges);
 	if (!v->out_degree)
 		list_add_tail(&v->entry, &zx_gc_graph);
-	/* Read locklessly by zx_gc_handle_closed(). */
+	/* Read locklessly by zx_gc_watches(). */
 	WRITE_ONCE(v->out_degree, v->out_degree + 1);
 	if (!h->inflight++)
 		v->inflight_files++;
@@ -323,34 +344,63 @@ void zx_gc_unhold(struct file **files, struct zx_gc_edge *edges, u32 n)
 }
 
 /**
+ * zx_gc_may_be_cyclic() - could anything be garbage?
+ *
+ * False until a hold that may close a cycle, and again after a walk that
+ * found no live cycle.
+ */
+bool zx_gc_may_be_cyclic(void)
+{
+	return READ_ONCE(zx_gc_maybe_cyclic);
+}
+
+/**
  * zx_gc_watches() - is a close of @file a reason to look for garbage?
  * @file: a handle's file about to be closed or released
  *
- * True if the file's object is in flight and the graph may be cyclic:
- * this may be the last reference that kept a cycle reachable.  The caller
- * calls zx_gc_kick() once the reference is gone.
+ * True if the file's object is in flight and was found in a live cycle by
+ * the last walk: this may be the last reference that kept the cycle
+ * reachable.  (A cycle formed since then was walked because of the hold
+ * that closed it; a reference dropped on an endpoint outside every cycle
+ * makes nothing unreachable that was not already.)  The caller calls
+ * zx_gc_kick() once the reference is gone.
  */
 bool zx_gc_watches(struct file *file)
 {
 	struct zx_gc_vertex *v = zx_gc_vertex_of(file);
 
-	return v && READ_ONCE(zx_gc_maybe_cyclic) && READ_ONCE(v->out_degree);
+	return v && READ_ONCE(zx_gc_maybe_cyclic) &&
+		READ_ONCE(v->out_degree) && READ_ONCE(v->in_live_cycle);
 }
 
 /**
  * zx_gc_wait() - wait for a collection that was asked for or is running
  *
  * For a writer that ran out of quota: garbage it made may be about to be
- * freed.  Must be called without locks.
+ * freed.  Waits for the run at its time rather than starting it early, so
+ * that writers cannot make the collector walk more often than its
+ * backoff allows.  Must be called without locks.
  *
  * Return: whether there was a collection to wait for.
  */
 bool zx_gc_wait(void)
 {
-	if (!test_bit(ZX_GC_KICKED, &zx_gc_flags) &&
-	    !test_bit(ZX_GC_RUNNING, &zx_gc_flags))
-		return false;
-	flush_delayed_work(&zx_gc_work);
+	unsigned long seq, need;
+
+	if (test_bit(ZX_GC_KICKED, &zx_gc_flags)) {
+		/* The kicked run, unless it started: then it is this one. */
+		smp_rmb();
+		seq = READ_ONCE(zx_gc_seq);
+		need = (seq & 1) ? 1 : 2;
+	} else {
+		/* Pairs with the smp_wmb() in zx_gc_work_fn(). */
+		smp_rmb();
+		seq = READ_ONCE(zx_gc_seq);
+		if (!(seq & 1))
+			return false;
+		need = 1;
+	}
+	wait_event_killable(zx_gc_done_wq, READ_ONCE(zx_gc_seq) - seq >= need);
 	return true;
 }
 
@@ -364,15 +414,22 @@ static bool zx_gc_unreferenced_locked(struct zx_gc_vertex *v)
 	struct zx_gc_edge *e;
 
 	lockdep_assert_held(&zx_gc_lock);
-	if (atomic_read(&v->obj->handle_count) != v->inflight_files)
-		return false;
 	list_for_each_entry(e, &v->edges, vertex_entry) {
 		struct zx_handle *h = e->file->private_data;
 
 		if (file_count(e->file) != h->inflight)
 			return false;
 	}
-	return true;
+	/*
+	 * Only now the count of files: a new file of @v (replace, write_etc
+	 * with new rights) is made while its maker holds an outside
+	 * reference to another file of @v, and that reference is dropped
+	 * (fully ordered) after handle_count went up.  Seen gone above means
+	 * counted here; read the other way round, the outside reference
+	 * could move to a file this walk has not counted.
+	 */
+	smp_rmb();
+	return atomic_read(&v->obj->handle_count) == v->inflight_files;
 }
 
 /*
@@ -418,6 +475,7 @@ static bool zx_gc_judge_locked(struct zx_gc_vertex *root,
 	list_for_each_entry_safe(v, tmp, &members, stack_entry) {
 		v->on_stack = false;
 		v->dead = dead;
+		WRITE_ONCE(v->in_live_cycle, !dead && cyclic);
 		if (dead) {
 			zx_object_get(v->obj);
 			list_move_tail(&v->stack_entry, kill);
@@ -501,9 +559,11 @@ static bool zx_gc_walk_locked(struct list_head *kill)
 }
 
 /*
- * Close the garbage as if its last handles had been closed: peers see
- * PEER_CLOSED, queues and parked calls are destroyed, and with them the
- * held references that kept the garbage alive.
+ * Free the garbage: destroy every message it holds.  Those messages hold
+ * every reference to its files, so their release then closes each
+ * endpoint the normal way (peers see PEER_CLOSED).  Only what the garbage
+ * holds is destroyed: even a wrong verdict could not free anything a live
+ * thread is using, only lose messages.
  */
 static void zx_gc_kill(struct list_head *kill)
 {
@@ -514,7 +574,7 @@ static void zx_gc_kill(struct list_head *kill)
 		struct zx_object *obj = v->obj;
 
 		list_del_init(&v->stack_entry);
-		obj->ops->on_zero_handles(obj);
+		obj->ops->purge_held(obj);
 		zx_object_put(obj);
 		n++;
 		cond_resched();
@@ -529,7 +589,10 @@ static void zx_gc_work_fn(struct work_struct *work)
 	LIST_HEAD(kill);
 	u64 start, ns = 0;
 
-	set_bit(ZX_GC_RUNNING, &zx_gc_flags);
+	WRITE_ONCE(zx_gc_task, current);
+	WRITE_ONCE(zx_gc_seq, zx_gc_seq + 1);
+	/* A waiter that sees KICKED clear sees this run as started. */
+	smp_wmb();
 	clear_bit(ZX_GC_KICKED, &zx_gc_flags);
 	/* Order the clear before the walk reads what kickers changed. */
 	smp_mb__after_atomic();
@@ -546,14 +609,17 @@ static void zx_gc_work_fn(struct work_struct *work)
 	spin_unlock(&zx_gc_lock);
 
 	if (walked) {
-		WRITE_ONCE(zx_gc_backoff, nsecs_to_jiffies(ns));
+		/* At least a jiffy, four times the walk: 20 % of a CPU at most. */
+		WRITE_ONCE(zx_gc_backoff, nsecs_to_jiffies(4 * ns) + 1);
 		atomic_long_inc(&zx_gc_runs_total);
 		if (ns > atomic64_read(&zx_gc_walk_ns_longest))
 			atomic64_set(&zx_gc_walk_ns_longest, ns);
 	}
 	zx_gc_kill(&kill);
 
-	clear_bit(ZX_GC_RUNNING, &zx_gc_flags);
+	WRITE_ONCE(zx_gc_task, NULL);
+	WRITE_ONCE(zx_gc_seq, zx_gc_seq + 1);
+	wake_up_all(&zx_gc_done_wq);
 	if (live_cycles)
 		queue_delayed_work(system_unbound_wq, &zx_gc_work,
 				   msecs_to_jiffies(READ_ONCE(gc_interval_ms.val)));
@@ -580,7 +646,7 @@ unsigned long zx_gc_runs(void)
 }
 
 /**
- * zx_gc_collected() - endpoints the collector closed since load
+ * zx_gc_collected() - endpoints whose held messages the collector destroyed
  */
 unsigned long zx_gc_collected(void)
 {

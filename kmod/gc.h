@@ -31,6 +31,8 @@ struct zx_object;
  * @lowlink:	walk: smallest index reachable (Tarjan)
  * @on_stack:	walk: on the stack, i.e. in the component being built
  * @dead:	walk: the component was found unreachable
+ * @in_live_cycle: the last walk found the object in a cycle that is still
+ *		reachable; read locklessly when one of its files is closed
  *
  * Everything but @obj is protected by zx_gc_lock.
  */
@@ -52,6 +54,7 @@ struct zx_gc_vertex {
 	unsigned long lowlink;
 	bool on_stack;
 	bool dead;
+	bool in_live_cycle;
 };
 
 /**
@@ -76,6 +79,7 @@ bool zx_gc_hold_locked(struct zx_gc_vertex *holder, struct file **files,
 void zx_gc_unhold(struct file **files, struct zx_gc_edge *edges, u32 n);
 bool zx_gc_watches(struct file *file);
 void zx_gc_kick(void);
+bool zx_gc_may_be_cyclic(void);
 bool zx_gc_wait(void);
 void zx_gc_exit(void);
 

@@ -20,7 +20,8 @@
 /*
  * Read-only counters in /sys/class/misc/zx/: what the module holds, so
  * that tests (and administrators) can tell that everything a process made
- * went away after it exited.
+ * went away after it exited.  The collector's are root's: when and how
+ * long it walks would help time races against it.
  */
 static ssize_t objects_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
@@ -41,21 +42,21 @@ static ssize_t gc_runs_show(struct device *dev, struct device_attribute *attr,
 {
 	return sysfs_emit(buf, "%lu\n", zx_gc_runs());
 }
-static DEVICE_ATTR_RO(gc_runs);
+static DEVICE_ATTR_ADMIN_RO(gc_runs);
 
 static ssize_t gc_collected_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%lu\n", zx_gc_collected());
 }
-static DEVICE_ATTR_RO(gc_collected);
+static DEVICE_ATTR_ADMIN_RO(gc_collected);
 
 static ssize_t gc_walk_ns_max_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%llu\n", zx_gc_walk_ns_max());
 }
-static DEVICE_ATTR_RO(gc_walk_ns_max);
+static DEVICE_ATTR_ADMIN_RO(gc_walk_ns_max);
 
 static struct attribute *zx_attrs[] = {
 	&dev_attr_objects.attr,

@@ -413,23 +413,35 @@ void zx_msg_unhold(struct zx_msg *msg)
  * @msg: the message, not on any queue; NULL is ignored
  *
  * Closing a carried handle can close the last handle of another endpoint,
- * whose queue holds more messages, and so on.  fput() defers the final
+ * whose queue holds more messages, and so on.  Destroying channel handles
+ * while cycles may exist asks the collector to look (gc.c).  fput() defers the final
  * release to task work (or a workqueue), so such chains unwind iteratively
  * rather than by recursion here.
  */
 void zx_msg_free(struct zx_msg *msg)
 {
+	bool kick = false;
 	u32 i;
 
 	if (!msg)
 		return;
 	zx_msg_unhold(msg);
 	for (i = 0; i < msg->num_handles; i++) {
-		if (msg->handles[i])
-			fput(msg->handles[i]);
+		struct file *file = msg->handles[i];
+		struct zx_handle *h;
+
+		if (!file)
+			continue;
+		h = file->private_data;
+		if (h->obj->gc && zx_gc_may_be_cyclic())
+			kick = true;
+		fput(file);
 	}
 	zx_quota_uncharge(msg->quota, msg->charge, msg->num_handles);
 	kvfree(msg);
+	/* It may have held the last way from a root to a cycle. */
+	if (kick)
+		zx_gc_kick();
 }
 
 /**

@@ -44,6 +44,9 @@ struct zx_object;
  * @user_signals:	signal bits zx_object_signal{,_peer} may change
  * @peered:		objects come in pairs (signal_peer works)
  * @on_zero_handles:	the object lost its last handle; called without locks
+ * @purge_held:	destroy every message the object holds, leaving it open:
+ *		how the cycle collector frees garbage (gc.c); only for types
+ *		with a collector vertex; called without locks
  * @free:		release the memory of the object (and its peer, if any)
  */
 struct zx_object_type {
@@ -52,6 +55,7 @@ struct zx_object_type {
 	u32 user_signals;
 	bool peered;
 	void (*on_zero_handles)(struct zx_object *obj);
+	void (*purge_held)(struct zx_object *obj);
 	void (*free)(struct zx_object *obj);
 };
 
