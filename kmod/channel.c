@@ -635,6 +635,17 @@ int zx_endpoint_read_wait(struct file *file, unsigned int fd,
  * The channel.
  */
 
+/* Move @ep's whole queue to @dead, to be destroyed without the lock. */
+static void zx_endpoint_take_queue_locked(struct zx_endpoint *ep,
+					  struct list_head *dead)
+{
+	lockdep_assert_held(ep->obj.lock);
+	list_splice_init(&ep->queue, dead);
+	ep->queue_len = 0;
+	ep->queue_bytes = 0;
+	zx_object_update_signals_locked(&ep->obj, ZXU_CHANNEL_READABLE, 0);
+}
+
 /*
  * The endpoint lost its last handle: the peer sees PEER_CLOSED, its calls
  * end, and the messages nobody can read any more are destroyed, closing
@@ -648,10 +659,7 @@ static void zx_endpoint_on_zero_handles(struct zx_object *obj)
 
 	spin_lock(obj->lock);
 	ep->closed = true;
-	list_splice_init(&ep->queue, &dead);
-	ep->queue_len = 0;
-	ep->queue_bytes = 0;
-	zx_object_update_signals_locked(obj, ZXU_CHANNEL_READABLE, 0);
+	zx_endpoint_take_queue_locked(ep, &dead);
 	if (!peer->closed) {
 		zx_object_update_signals_locked(&peer->obj,
 						ZXU_CHANNEL_WRITABLE,
@@ -680,10 +688,7 @@ static void zx_endpoint_purge_held(struct zx_object *obj)
 	LIST_HEAD(dead);
 
 	spin_lock(obj->lock);
-	list_splice_init(&ep->queue, &dead);
-	ep->queue_len = 0;
-	ep->queue_bytes = 0;
-	zx_object_update_signals_locked(obj, ZXU_CHANNEL_READABLE, 0);
+	zx_endpoint_take_queue_locked(ep, &dead);
 	zx_endpoint_update_writable_locked(zx_endpoint_peer(ep));
 	list_for_each_entry(w, &ep->callers, node) {
 		if (w->parked && w->reply) {

@@ -385,21 +385,19 @@ bool zx_gc_watches(struct file *file)
  */
 bool zx_gc_wait(void)
 {
+	bool kicked = test_bit(ZX_GC_KICKED, &zx_gc_flags);
 	unsigned long seq, need;
 
-	if (test_bit(ZX_GC_KICKED, &zx_gc_flags)) {
-		/* The kicked run, unless it started: then it is this one. */
-		smp_rmb();
-		seq = READ_ONCE(zx_gc_seq);
-		need = (seq & 1) ? 1 : 2;
-	} else {
-		/* Pairs with the smp_wmb() in zx_gc_work_fn(). */
-		smp_rmb();
-		seq = READ_ONCE(zx_gc_seq);
-		if (!(seq & 1))
-			return false;
+	/* Pairs with the smp_wmb() in zx_gc_work_fn(). */
+	smp_rmb();
+	seq = READ_ONCE(zx_gc_seq);
+	/* A run in progress ends the wait; else the kicked one, once done. */
+	if (seq & 1)
 		need = 1;
-	}
+	else if (kicked)
+		need = 2;
+	else
+		return false;
 	wait_event_killable(zx_gc_done_wq, READ_ONCE(zx_gc_seq) - seq >= need);
 	return true;
 }

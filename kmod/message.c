@@ -413,19 +413,20 @@ void zx_msg_unhold(struct zx_msg *msg)
  * @msg: the message, not on any queue; NULL is ignored
  *
  * Closing a carried handle can close the last handle of another endpoint,
- * whose queue holds more messages, and so on.  Destroying channel handles
- * while cycles may exist asks the collector to look (gc.c).  fput() defers the final
+ * whose queue holds more messages, and so on.  fput() defers the final
  * release to task work (or a workqueue), so such chains unwind iteratively
- * rather than by recursion here.
+ * rather than by recursion here.  Destroying channel handles while cycles
+ * may exist asks the collector to look (gc.c).
  */
 void zx_msg_free(struct zx_msg *msg)
 {
-	bool kick = false;
+	bool cyclic, kick = false;
 	u32 i;
 
 	if (!msg)
 		return;
 	zx_msg_unhold(msg);
+	cyclic = msg->num_handles && zx_gc_may_be_cyclic();
 	for (i = 0; i < msg->num_handles; i++) {
 		struct file *file = msg->handles[i];
 		struct zx_handle *h;
@@ -433,7 +434,7 @@ void zx_msg_free(struct zx_msg *msg)
 		if (!file)
 			continue;
 		h = file->private_data;
-		if (h->obj->gc && zx_gc_may_be_cyclic())
+		if (cyclic && h->obj->gc)
 			kick = true;
 		fput(file);
 	}
